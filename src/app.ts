@@ -1,0 +1,52 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { notFound, onError } from "./http/on-error";
+import { newRouter } from "./http/router";
+import type { AppEnv } from "./http/types";
+import { bodyGuard } from "./middleware/body-guard";
+import { requestId } from "./middleware/request-id";
+import { configRoutes } from "./routes/config";
+import { renderDocs } from "./routes/docs";
+import { healthRoutes } from "./routes/health";
+import { keysRoutes } from "./routes/keys";
+
+export const API_PREFIX = "/api/v1";
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Routes under /api/v1, each resource in its own file. */
+function mountRoutes(api: OpenAPIHono<AppEnv>): void {
+  api.route("/health", healthRoutes);
+  api.route("/keys", keysRoutes);
+  api.route("/config", configRoutes);
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = newRouter();
+  // Order matters: the request id must exist before anything can fail, and the body guard
+  // must refuse unreadable bodies before a validator tries to parse them.
+  app.use("*", requestId);
+  app.use(`${API_PREFIX}/*`, bodyGuard(MAX_BODY_BYTES));
+  app.onError(onError);
+  app.notFound(notFound);
+
+  const api = newRouter();
+  mountRoutes(api);
+  app.route(API_PREFIX, api);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key issued by POST /api/v1/keys",
+  });
+  const info = {
+    title: "LeadBridge",
+    version: "1.0.0",
+    description:
+      "Imports B2B leads from Apollo.io, ZoomInfo and Hunter.io into HaloPSA: cleaned, scored, " +
+      "de-duplicated and audited.",
+  };
+  app.doc31(`${API_PREFIX}/openapi.json`, { openapi: "3.1.0", info });
+  app.get(`${API_PREFIX}/docs`, (c) =>
+    c.html(renderDocs(app.getOpenAPI31Document({ openapi: "3.1.0", info }))),
+  );
+  return app;
+}

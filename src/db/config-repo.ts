@@ -1,0 +1,38 @@
+import { desc } from "drizzle-orm";
+import { ConfigSchema, type IntegrationConfig } from "../config/schema";
+import type { Db } from "./client";
+import { configVersions } from "./schema";
+
+export interface VersionedConfig {
+  version: number;
+  config: IntegrationConfig;
+  updatedAt: string | null;
+}
+
+/**
+ * The current configuration: the newest stored version, re-parsed so defaults added by later
+ * releases fill in; version 0 means "never changed, all defaults".
+ */
+export async function loadConfig(db: Db): Promise<VersionedConfig> {
+  const [row] = await db
+    .select()
+    .from(configVersions)
+    .orderBy(desc(configVersions.version))
+    .limit(1);
+  if (!row) return { version: 0, config: ConfigSchema.parse({}), updatedAt: null };
+  return {
+    version: row.version,
+    config: ConfigSchema.parse(row.document),
+    updatedAt: row.createdAt,
+  };
+}
+
+/** Stores a new version; the primary key makes a concurrent writer of the same version fail. */
+export async function saveConfig(
+  db: Db,
+  version: number,
+  config: IntegrationConfig,
+  changedBy: string,
+): Promise<void> {
+  await db.insert(configVersions).values({ version, document: config, changedBy });
+}

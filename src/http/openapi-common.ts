@@ -1,0 +1,48 @@
+import { z } from "@hono/zod-openapi";
+import { ERROR_STATUS } from "./errors";
+
+export const ErrorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS]),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).nullable(),
+      timestamp: z.string(),
+      request_id: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorEnvelopeSchema } },
+});
+
+/** The error answers every authenticated route can give, for the OpenAPI document. */
+export const authErrors = {
+  401: errorResponse("Missing, unknown or revoked API key"),
+  403: errorResponse("The API key lacks the required scope"),
+} as const;
+
+export const bodyErrors = {
+  400: errorResponse("Invalid input; `details.field` names the field at fault"),
+  413: errorResponse("Body too large"),
+  415: errorResponse("Body is not application/json"),
+} as const;
+
+export const notFoundError = { 404: errorResponse("No such resource") } as const;
+export const conflictError = { 409: errorResponse("Conflicting concurrent change") } as const;
+export const upstreamError = { 502: errorResponse("HaloPSA or a provider failed") } as const;
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const bearerSecurity = [{ bearerAuth: [] }];

@@ -1,0 +1,37 @@
+import { createMiddleware } from "hono/factory";
+import { AppError } from "../http/errors";
+import type { AppEnv } from "../http/types";
+
+const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * Refuses bodies the API cannot read before any handler runs: wrong media type (415) and
+ * bodies over the limit (413, checked on Content-Length and again on the bytes actually read,
+ * since chunked requests carry no length).
+ */
+export function bodyGuard(maxBytes: number) {
+  return createMiddleware<AppEnv>(async function bodyGuard(c, next) {
+    if (!WITH_BODY.has(c.req.method)) return next();
+    const length = c.req.header("Content-Length");
+    const declared = length === undefined ? undefined : Number(length);
+    const hasBody = declared === undefined ? c.req.raw.body !== null : declared > 0;
+    if (!hasBody) return next();
+
+    const type = c.req.header("Content-Type") ?? "";
+    if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(type)) {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json", {
+        details: { field: "Content-Type", value: type || null },
+      });
+    }
+    if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
+    const bytes = await c.req.raw.clone().arrayBuffer();
+    if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return next();
+  });
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBytes} bytes`, {
+    details: { field: "body", max_bytes: maxBytes },
+  });
+}

@@ -1,0 +1,85 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { database as dbClient } from "../db/client";
+import { loadConfig } from "../db/config-repo";
+import { haloHealth } from "../halo/health";
+import { jsonResponse } from "../http/openapi-common";
+import { newRouter } from "../http/router";
+import { providerHealth } from "../providers/health";
+
+const ServiceState = z.enum([
+  "connected",
+  "configured",
+  "disconnected",
+  "error",
+  "not_configured",
+  "disabled",
+]);
+
+const HealthSchema = z
+  .object({
+    status: z.enum(["healthy", "degraded", "unhealthy"]),
+    version: z.string(),
+    timestamp: z.string(),
+    services: z.object({
+      database: ServiceState,
+      halopsa: ServiceState,
+      apollo: ServiceState,
+      zoominfo: ServiceState,
+      hunter: ServiceState,
+    }),
+    details: z.record(z.string(), z.unknown()).openapi({
+      description: "Why a service is not connected, and HaloGate's rate-limit state",
+    }),
+  })
+  .openapi("Health");
+
+async function databaseState(db: D1Database): Promise<"connected" | "error"> {
+  try {
+    await db.prepare("SELECT 1").first();
+    return "connected";
+  } catch {
+    return "error";
+  }
+}
+
+export const healthRoutes = newRouter();
+
+healthRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Health"],
+    summary: "Service health (no authentication)",
+    responses: {
+      200: jsonResponse(HealthSchema, "Healthy or degraded"),
+      503: jsonResponse(HealthSchema, "The database is unreachable"),
+    },
+  }),
+  async (c) => {
+    const [database, halo, config] = await Promise.all([
+      databaseState(c.env.DB),
+      haloHealth(c.env),
+      loadConfig(dbClient(c.env.DB)).catch(() => null),
+    ]);
+    const p = config?.config.providers;
+    const providers = providerHealth(c.env, {
+      apollo: p?.apollo.enabled ?? true,
+      zoominfo: p?.zoominfo.enabled ?? true,
+      hunter: p?.hunter.enabled ?? true,
+    });
+    const status =
+      database !== "connected"
+        ? "unhealthy"
+        : halo.state === "connected" || halo.state === "not_configured"
+          ? "healthy"
+          : "degraded";
+    const body = {
+      status,
+      version: c.env.SERVICE_VERSION,
+      timestamp: new Date().toISOString(),
+      services: { database, halopsa: halo.state, ...providers },
+      details: { halopsa: halo.detail },
+    } as const;
+    return c.json(body, status === "unhealthy" ? 503 : 200);
+  },
+);

@@ -1,0 +1,28 @@
+import { exports } from "cloudflare:workers";
+
+export const BASE = "http://localhost/api/v1";
+
+export interface ApiResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Calls the Worker's fetch handler as a client would, parsing JSON answers. */
+export async function api<T = Record<string, unknown>>(
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<ApiResult<T>> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set("Content-Type", "application/json");
+  const res = await exports.default.fetch(`${BASE}${path}`, {
+    ...rest,
+    headers,
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+  });
+  const text = await res.text();
+  const type = res.headers.get("Content-Type") ?? "";
+  const body = (type.includes("json") && text ? JSON.parse(text) : text) as T;
+  return { status: res.status, headers: res.headers, body };
+}
