@@ -170,9 +170,10 @@ export const ListRulesSchema = z
 
 export const HaloSettingsSchema = z
   .object({
-    base_url: z.url({ protocol: /^https?$/ }).default("http://localhost:8788"),
-    tenant: z.string().max(100).default(""),
-    client_id: z.string().min(1).max(200).default("leadbridge-dev"),
+    /** Unset: the Worker's HALO_BASE_URL / HALO_TENANT / HALO_CLIENT_ID variables apply. */
+    base_url: z.url({ protocol: /^https?$/ }).optional(),
+    tenant: z.string().max(100).optional(),
+    client_id: z.string().min(1).max(200).optional(),
     scope: z.string().min(1).max(200).default("all"),
     custom_fields_enabled: z.boolean().default(true),
     /** Rolling window HaloGate enforces; HaloPSA publishes 500 per 3 minutes. */
