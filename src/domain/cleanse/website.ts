@@ -1,0 +1,66 @@
+/**
+ * Website → bare domain (seed "Data Cleansing Rules" strips the scheme and trailing slash; we also
+ * strip `www.`, credentials, path, query, fragment and port, and lowercase). IDN host names are
+ * kept in Unicode — we deliberately do not go through `URL`, which would punycode them.
+ */
+export function websiteToDomain(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  let s = value.normalize("NFC").trim().toLowerCase();
+  if (s === "") return null;
+  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^\/\//, "");
+  s = s.split(/[/?#\\]/)[0] ?? "";
+  const at = s.lastIndexOf("@");
+  if (at >= 0) s = s.slice(at + 1);
+  s = s.replace(/:\d*$/, "").replace(/\.+$/, "");
+  s = s.replace(/^www\d*\./, "");
+  if (!isPlausibleDomain(s)) return null;
+  return s;
+}
+
+const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+function isPlausibleDomain(s: string): boolean {
+  if (s.length === 0 || s.length > 253) return false;
+  const labels = s.split(".");
+  if (labels.length < 2) return false;
+  const tld = labels[labels.length - 1] ?? "";
+  return labels.every((l) => LABEL.test(l)) && /^(?:\p{L}{2,63}|xn--[a-z0-9-]+)$/u.test(tld);
+}
+
+/** A display URL for HaloPSA's `website` field: `https://<domain>`. */
+export function domainToWebsite(domain: string | null): string | null {
+  return domain === null ? null : `https://${domain}`;
+}
+
+/**
+ * Free-mail and ISP domains: never a company's domain. Used so that two unrelated people with
+ * gmail addresses are not merged into one HaloPSA client.
+ */
+const FREE_MAIL = new Set([
+  "gmail.com",
+  "googlemail.com",
+  "yahoo.com",
+  "yahoo.co.uk",
+  "hotmail.com",
+  "hotmail.co.uk",
+  "outlook.com",
+  "live.com",
+  "msn.com",
+  "aol.com",
+  "icloud.com",
+  "me.com",
+  "mac.com",
+  "proton.me",
+  "protonmail.com",
+  "gmx.com",
+  "gmx.de",
+  "web.de",
+  "mail.ru",
+  "yandex.ru",
+  "qq.com",
+  "163.com",
+]);
+
+export function isFreeMailDomain(domain: string): boolean {
+  return FREE_MAIL.has(domain.toLowerCase());
+}

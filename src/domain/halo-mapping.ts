@@ -1,0 +1,349 @@
+import type { CustomFieldKey, IntegrationConfig } from "../config/schema";
+import {
+  department,
+  employeeBucket,
+  leadEmployeeCount,
+  managementLevel,
+  revenueBucket,
+} from "./buckets";
+import type { Phone } from "./cleanse/phone";
+import { type CanonicalLead, formatAddress, SOURCE_LABELS } from "./lead";
+
+/**
+ * Canonical lead → HaloPSA payloads. Only properties that HaloPSA's schema defines
+ * (reference/data/halo-openapi.json: `Area` for clients, `Site`, `Users`, `Faults` for tickets)
+ * are written; the seed's `jobtitle`, `linkedin_url`, `clientname` and `Client.phonenumber` do
+ * not exist — the title goes to `Users.title`, the company phone to `Site.phonenumber`, LinkedIn
+ * and other extras to `Users.notes` / custom fields. External keys carry our ids so retries can
+ * find what they created (DESIGN principle 1): `Area.ref`, `Site.ref`, `Users.third_party_id`,
+ * `Faults.third_party_id_string`.
+ */
+export const HALO_FIELDS = {
+  client: ["name", "website", "ref", "notes"],
+  site: ["name", "client_id", "phonenumber", "ref"],
+  user: [
+    "firstname",
+    "surname",
+    "name",
+    "emailaddress",
+    "phonenumber",
+    "mobilenumber",
+    "title",
+    "third_party_id",
+    "site_id",
+    "client_id",
+    "notes",
+  ],
+  ticket: [
+    "summary",
+    "details",
+    "tickettype_id",
+    "status_id",
+    "priority_id",
+    "third_party_id_string",
+    "customfields",
+    "tags",
+    "category_1",
+    "category_2",
+    "client_id",
+    "site_id",
+    "user_id",
+  ],
+} as const;
+export type HaloEntity = keyof typeof HALO_FIELDS;
+
+export interface HaloClientPayload {
+  name: string;
+  website?: string;
+  ref: string;
+  notes?: string;
+}
+export interface HaloSitePayload {
+  name: string;
+  /** Filled by the caller once the client exists. */
+  client_id: number | null;
+  phonenumber?: string;
+  ref: string;
+}
+export interface HaloUserPayload {
+  firstname?: string;
+  surname?: string;
+  name: string;
+  emailaddress?: string;
+  phonenumber?: string;
+  mobilenumber?: string;
+  title?: string;
+  third_party_id: string;
+  site_id: number | null;
+  client_id: number | null;
+  notes?: string;
+}
+export type CustomFieldValue = string | number | boolean;
+export interface HaloTicketPayload {
+  summary: string;
+  details: string;
+  tickettype_id: number;
+  status_id: number;
+  priority_id: number;
+  third_party_id_string: string;
+  customfields: { id: number; value: CustomFieldValue }[];
+  tags: { text: string }[];
+  category_1: string;
+  category_2: string;
+  client_id: number | null;
+  site_id: number | null;
+  user_id: number | null;
+}
+export interface HaloPayloads {
+  client: HaloClientPayload;
+  site: HaloSitePayload;
+  user: HaloUserPayload;
+  ticket: HaloTicketPayload;
+  /** The custom-field values by key (before id lookup), for merge and audit. */
+  custom: Partial<Record<CustomFieldKey, CustomFieldValue>>;
+}
+
+export interface HaloMappingContext {
+  halopsa: Pick<
+    IntegrationConfig["halopsa"],
+    "custom_fields" | "lifecycle" | "custom_fields_enabled"
+  >;
+  /** Our lead id (or dedup key): → Users.third_party_id and Faults.third_party_id_string. */
+  leadId: string;
+  /** Our company key: → Area.ref (and Site.ref with a suffix). */
+  companyKey: string;
+  now: Date;
+  qualityScore: number;
+  tags: { text: string }[];
+  /** A suppression hit forces CF_105 Do Not Contact to true. */
+  suppressed?: boolean;
+}
+
+/** Technology names an MSP cares about (seed CF_104: "Filter tech stack for MSP relevance"). */
+const MSP_RELEVANT =
+  /microsoft|office ?365|azure|windows|sharepoint|exchange|teams|aws|amazon web|google (workspace|apps|cloud)|gmail|cloudflare|vmware|citrix|cisco|meraki|fortinet|sophos|crowdstrike|sentinel|okta|duo|veeam|backup|datto|mimecast|proofpoint|rackspace|salesforce|hubspot|zendesk|servicenow|slack|zoom|dropbox|box\b|dell|lenovo|\bhp\b|ubiquiti|wordpress|intercom/i;
+
+const join = (parts: (string | null | undefined | false)[], sep: string): string | null => {
+  const kept = parts.filter((p): p is string => typeof p === "string" && p.trim() !== "");
+  return kept.length === 0 ? null : kept.join(sep);
+};
+
+/**
+ * CF_101–CF_113 following the seed's per-provider formulas ("Data Enrichment Mapping").
+ * Where a seed formula would write data that means something else, we deviate (see comments).
+ */
+export function customFieldValues(
+  lead: CanonicalLead,
+  opts: { suppressed?: boolean } = {},
+): Partial<Record<CustomFieldKey, CustomFieldValue>> {
+  const { person: p, company: c, signals: s, flags: f } = lead;
+  const src = lead.provenance.source;
+  const out: Partial<Record<CustomFieldKey, CustomFieldValue | null>> = {};
+
+  out.lead_source = SOURCE_LABELS[src];
+
+  switch (src) {
+    case "apollo":
+      // keywords[] JOIN(', '), fallback industry
+      out.services_offered = join([c.keywords.join(", ")], "") ?? c.industry;
+      // funding events; the seed's fallback "|| technologies[]" is skipped: CF_106 holds them
+      out.growth_signals = join(s.growth, "; ");
+      out.project_pipelines = join(
+        c.technologies.filter((t) => MSP_RELEVANT.test(t)),
+        ", ",
+      );
+      break;
+    case "zoominfo":
+      // "industry + ' | ' + companyDescription" (+ keywordTags when present)
+      out.services_offered = join([c.industry, c.keywords.join(", "), c.description], " | ");
+      // "revenue + ' | ' + employeeCount + ' employees | ' + companyGrowthRate"
+      out.growth_signals = join(s.growth, " | ");
+      out.project_pipelines = join(c.technologies, ", ");
+      break;
+    case "hunter":
+      // The seed's "pattern + organization" is not a service description; we use the
+      // description/industry Hunter sometimes returns, else nothing.
+      out.services_offered = join([c.industry, c.description], " | ");
+      // "confidence + ' | Email deliverability: ' + webmail"
+      out.growth_signals =
+        s.email_confidence === null
+          ? null
+          : `Email confidence ${s.email_confidence}% | Email deliverability: ${
+              s.webmail === true ? "webmail" : s.webmail === false ? "company domain" : "unknown"
+            }`;
+      // "emails[].sources[]"
+      out.project_pipelines = join(s.source_urls, ", ");
+      break;
+    case "generic":
+      out.services_offered = join([c.description ?? c.industry], "");
+      out.growth_signals = join(s.growth, "; ");
+      out.project_pipelines = null;
+      break;
+  }
+
+  out.do_not_contact =
+    f.do_not_contact || f.email_unsubscribed || f.call_opted_out || opts.suppressed === true;
+  out.technology_stack = join(c.technologies, ", ");
+  // Seed derives Apollo's revenue range from head count; Apollo sends annual_revenue, so we use
+  // the real figure and leave the field empty rather than invent one.
+  out.revenue_range = revenueBucket(c.revenue);
+  out.employee_count_range = employeeBucket(leadEmployeeCount(lead));
+  out.management_level = managementLevel(p.seniority, p.title);
+  out.department_function = department(p.departments, p.title);
+  out.intent_signals = join(
+    [
+      s.intent_strength && `Intent strength: ${s.intent_strength}`,
+      s.intent_topics.length > 0 && `Topics: ${s.intent_topics.join(", ")}`,
+      s.recent_job_change === true && "Recent job change",
+      src === "hunter" && s.last_seen_at !== null && `Last seen ${s.last_seen_at.slice(0, 10)}`,
+      src === "hunter" && p.email_status !== null && `Verification: ${p.email_status}`,
+    ],
+    " | ",
+  );
+  out.company_founded_year = c.founded_year;
+  out.location_hq = formatAddress(c.hq);
+
+  const clean: Partial<Record<CustomFieldKey, CustomFieldValue>> = {};
+  for (const [k, v] of Object.entries(out) as [
+    CustomFieldKey,
+    CustomFieldValue | null | undefined,
+  ][]) {
+    if (v !== null && v !== undefined) clean[k] = v;
+  }
+  return clean;
+}
+
+function phoneText(p: Phone | null | undefined): string | undefined {
+  if (!p) return undefined;
+  return p.extension ? `${p.e164} ext. ${p.extension}` : p.e164;
+}
+
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function companyDisplay(lead: CanonicalLead): string {
+  return (
+    lead.company.name ??
+    lead.company.domain ??
+    // A lead without any company still needs a HaloPSA client; name it after the person.
+    `Unknown company (${lead.person.full_name ?? lead.person.email ?? lead.person.phones[0]?.e164 ?? "lead"})`
+  );
+}
+
+export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): HaloPayloads {
+  const { person: p, company: c } = lead;
+  const label = SOURCE_LABELS[lead.provenance.source];
+  const companyName = companyDisplay(lead);
+  const lc = ctx.halopsa.lifecycle.lead;
+
+  const directPhone = p.phones.find((x) => x.type !== "mobile");
+  const mobile = p.phones.find((x) => x.type === "mobile");
+  const personName = p.full_name ?? p.email ?? "Unknown";
+
+  const clientNotes = join(
+    [
+      `Imported from ${label}`,
+      c.industry && `Industry: ${c.industry}`,
+      (c.employee_count ?? c.employee_range) !== null &&
+        `Employees: ${c.employee_count ?? c.employee_range}`,
+      (c.revenue_text ?? c.revenue) !== null && `Revenue: ${c.revenue_text ?? c.revenue}`,
+      c.linkedin_url && `LinkedIn: ${c.linkedin_url}`,
+    ],
+    " | ",
+  );
+  const userNotes = join(
+    [
+      p.linkedin_url && `LinkedIn: ${p.linkedin_url}`,
+      p.seniority && `Seniority: ${p.seniority}`,
+      p.departments.length > 0 && `Department: ${p.departments.join(", ")}`,
+      directPhone && `Phone type: ${directPhone.type}`,
+      p.last_name_obfuscated && `Surname (masked by provider): ${p.last_name_obfuscated}`,
+      formatAddress(p.location) && `Location: ${formatAddress(p.location)}`,
+    ],
+    "\n",
+  );
+
+  const custom = customFieldValues(lead, { suppressed: ctx.suppressed });
+  const ids = ctx.halopsa.custom_fields;
+  const customfields = ctx.halopsa.custom_fields_enabled
+    ? (Object.entries(custom) as [CustomFieldKey, CustomFieldValue][]).map(([k, value]) => ({
+        id: ids[k],
+        value,
+      }))
+    : [];
+
+  const summaryName = join([p.first_name, p.last_name], " ") ?? personName;
+  return {
+    client: defined({
+      name: companyName,
+      website: c.website ?? undefined,
+      ref: ctx.companyKey,
+      notes: clientNotes ?? undefined,
+    }),
+    site: defined({
+      // Seed: "{companyName} - Main Office"
+      name: `${companyName} - Main Office`,
+      client_id: null,
+      phonenumber: phoneText(c.phone),
+      ref: `${ctx.companyKey}#main`,
+    }),
+    user: defined({
+      firstname: p.first_name ?? undefined,
+      surname: p.last_name ?? undefined,
+      name: personName,
+      emailaddress: p.email ?? undefined,
+      // Seed: person phone, else the organisation's phone.
+      phonenumber: phoneText(directPhone) ?? phoneText(c.phone),
+      mobilenumber: phoneText(mobile),
+      title: p.title ?? undefined,
+      third_party_id: ctx.leadId,
+      site_id: null,
+      client_id: null,
+      notes: userNotes ?? undefined,
+    }),
+    ticket: {
+      summary: `${summaryName} - ${companyName}`,
+      details: `Lead imported from ${label} on ${ctx.now.toISOString()} (data quality ${ctx.qualityScore}/100)`,
+      tickettype_id: lc.ticket_type_id,
+      status_id: lc.statuses.new_lead,
+      priority_id: lc.priority_id,
+      third_party_id_string: ctx.leadId,
+      customfields,
+      tags: ctx.tags,
+      category_1: "Lead",
+      category_2: label,
+      client_id: null,
+      site_id: null,
+      user_id: null,
+    },
+    custom,
+  };
+}
+
+/**
+ * Flat "entity.field" view of the payloads, the unit the smart merge decides on. Custom fields
+ * appear as "ticket.cf.<key>"; placeholders (ids filled by the caller) are left out.
+ */
+export type FieldMap = Record<string, CustomFieldValue | null | undefined>;
+
+export function flattenPayloads(p: HaloPayloads): FieldMap {
+  const out: FieldMap = {};
+  const put = (entity: HaloEntity, obj: object) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (k === "customfields" || k === "tags" || k.endsWith("_id")) continue;
+      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+        out[`${entity}.${k}`] = v;
+      }
+    }
+  };
+  put("client", p.client);
+  put("site", p.site);
+  put("user", p.user);
+  put("ticket", p.ticket);
+  out["ticket.tickettype_id"] = p.ticket.tickettype_id;
+  out["ticket.status_id"] = p.ticket.status_id;
+  out["ticket.priority_id"] = p.ticket.priority_id;
+  for (const [k, v] of Object.entries(p.custom)) out[`ticket.cf.${k}`] = v;
+  return out;
+}

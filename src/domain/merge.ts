@@ -1,0 +1,231 @@
+import type { LifecycleIds } from "../config/schema";
+import type { CustomFieldValue, FieldMap } from "./halo-mapping";
+
+/**
+ * The seed's "Smart Update/Merge Strategy", on real HaloPSA field names. Fields are addressed as
+ * "entity.field" ("user.phonenumber", "ticket.status_id") and custom fields as "ticket.cf.<key>"
+ * (keys of config CustomFieldIds). Per field the merge says update / keep / preserve and which
+ * rule decided:
+ * - stage_advanced: the ticket is past "Researching" or no longer a lead ticket type (seed:
+ *   `status_id > 2 || tickettype_id > 1`, with config ids instead of the seed's numbers) → every
+ *   field is preserved untouched.
+ * - update_disabled: options.update_existing is false → nothing is written.
+ * - protected_field: workflow fields never overwritten (seed `protectedFields`: status_id,
+ *   agent_id, priority_id, category_1, notes, last_update_date; plus tickettype_id, summary,
+ *   details and category_2 which the team edits by hand).
+ * - manual_edit: HaloPSA holds a value different from what LeadBridge last wrote (or a value
+ *   LeadBridge never wrote) → somebody typed it; keep it.
+ * - enrichment_field: seed `enrichmentFields` (phone numbers, CF_106–CF_113) → overwrite with new
+ *   data when there is new data.
+ * - conditional:longer_by_half (CF_102: update if empty or the new text is >1.5× longer),
+ *   conditional:not_contained (CF_103/CF_104: update if empty or the new text is not already in
+ *   it), conditional:dnc_sticky (CF_105: only ever false → true), conditional:fill_empty (every
+ *   other field, e.g. names, email, title, client name: written only when HaloPSA has nothing).
+ * - identity: our external keys (ref, third_party_id_string) are never rewritten.
+ */
+
+export type MergeAction = "update" | "keep" | "preserve";
+export type MergeRule =
+  | "stage_advanced"
+  | "update_disabled"
+  | "protected_field"
+  | "manual_edit"
+  | "enrichment_field"
+  | "identity"
+  | "unchanged"
+  | "no_new_data"
+  | `conditional:${string}`;
+
+export interface FieldDecision {
+  field: string;
+  action: MergeAction;
+  rule: MergeRule;
+  current: CustomFieldValue | null;
+  incoming: CustomFieldValue | null;
+}
+
+export interface TicketState {
+  tickettype_id: number;
+  status_id: number;
+}
+
+export interface MergeInput {
+  /** Values HaloPSA holds now. */
+  current: FieldMap;
+  /** Values LeadBridge last wrote, per field (from our D1 record). */
+  lastWritten: FieldMap;
+  /** Values derived from the incoming canonical lead (halo-mapping `flattenPayloads`). */
+  incoming: FieldMap;
+  ticket: TicketState;
+  lifecycle: LifecycleIds;
+  options: { update_existing: boolean };
+}
+
+export interface MergeResult {
+  decisions: FieldDecision[];
+  /** Fields to write, "entity.field" → value. Empty when nothing changes. */
+  updates: FieldMap;
+  fields_updated: string[];
+  fields_preserved: string[];
+  /** True when a manual edit was found or the stage has advanced (seed `manual_work_detected`). */
+  manual_work_detected: boolean;
+  stage_advanced: boolean;
+}
+
+export const PROTECTED_FIELDS = new Set([
+  "ticket.status_id",
+  "ticket.agent_id",
+  "ticket.priority_id",
+  "ticket.category_1",
+  "ticket.category_2",
+  "ticket.tickettype_id",
+  "ticket.summary",
+  "ticket.details",
+  "ticket.last_update",
+  "client.notes",
+  "site.notes",
+  "user.notes",
+]);
+
+export const IDENTITY_FIELDS = new Set([
+  "client.ref",
+  "site.ref",
+  "user.third_party_id",
+  "ticket.third_party_id_string",
+]);
+
+export const ENRICHMENT_FIELDS = new Set([
+  "user.phonenumber",
+  "user.mobilenumber",
+  "site.phonenumber",
+  "ticket.cf.technology_stack",
+  "ticket.cf.revenue_range",
+  "ticket.cf.employee_count_range",
+  "ticket.cf.management_level",
+  "ticket.cf.department_function",
+  "ticket.cf.intent_signals",
+  "ticket.cf.company_founded_year",
+  "ticket.cf.location_hq",
+]);
+
+type Conditional = (existing: string, incoming: string) => boolean;
+export const CONDITIONAL_FIELDS: Record<string, { rule: string; updateIf: Conditional }> = {
+  "ticket.cf.services_offered": {
+    rule: "longer_by_half",
+    updateIf: (e, n) => e === "" || n.length > e.length * 1.5,
+  },
+  "ticket.cf.growth_signals": {
+    rule: "not_contained",
+    updateIf: (e, n) => e === "" || !e.includes(n),
+  },
+  "ticket.cf.project_pipelines": {
+    rule: "not_contained",
+    updateIf: (e, n) => e === "" || !e.includes(n),
+  },
+};
+
+const isEmpty = (v: unknown) =>
+  v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+const norm = (v: unknown) => (isEmpty(v) ? "" : String(v).trim());
+const same = (a: unknown, b: unknown) => norm(a).toLowerCase() === norm(b).toLowerCase();
+
+/** Lead ticket in "New Lead" or "Researching" with the lead ticket type: still mergeable. */
+export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): boolean {
+  const lead = lifecycle.lead;
+  if (ticket.tickettype_id !== lead.ticket_type_id) return true;
+  return (
+    ticket.status_id !== lead.statuses.new_lead && ticket.status_id !== lead.statuses.researching
+  );
+}
+
+export function smartMerge(input: MergeInput): MergeResult {
+  const stageAdvanced = isStageAdvanced(input.ticket, input.lifecycle);
+  const fields = [
+    ...new Set([...Object.keys(input.incoming), ...Object.keys(input.current)]),
+  ].sort();
+  const decisions: FieldDecision[] = [];
+  let manual = stageAdvanced;
+
+  for (const field of fields) {
+    const current = input.current[field] ?? null;
+    const incoming = input.incoming[field] ?? null;
+    const d = (action: MergeAction, rule: MergeRule): FieldDecision => ({
+      field,
+      action,
+      rule,
+      current,
+      incoming,
+    });
+    if (stageAdvanced) {
+      decisions.push(d("preserve", "stage_advanced"));
+      continue;
+    }
+    if (!input.options.update_existing) {
+      decisions.push(d("preserve", "update_disabled"));
+      continue;
+    }
+    if (IDENTITY_FIELDS.has(field)) {
+      decisions.push(d("keep", "identity"));
+      continue;
+    }
+    if (PROTECTED_FIELDS.has(field)) {
+      decisions.push(
+        same(current, incoming) ? d("keep", "unchanged") : d("preserve", "protected_field"),
+      );
+      continue;
+    }
+    if (isEmpty(incoming)) {
+      decisions.push(d("keep", "no_new_data"));
+      continue;
+    }
+    if (same(current, incoming)) {
+      decisions.push(d("keep", "unchanged"));
+      continue;
+    }
+    if (field === "ticket.cf.do_not_contact") {
+      // DNC is sticky (DESIGN): it may be switched on by new data, never off.
+      const on = incoming === true || norm(incoming).toLowerCase() === "true";
+      const wasOn = current === true || norm(current).toLowerCase() === "true";
+      decisions.push(
+        on && !wasOn
+          ? d("update", "conditional:dnc_sticky")
+          : d("preserve", "conditional:dnc_sticky"),
+      );
+      continue;
+    }
+    const last = input.lastWritten[field];
+    if (!isEmpty(current) && !same(current, last)) {
+      manual = true;
+      decisions.push(d("preserve", "manual_edit"));
+      continue;
+    }
+    if (ENRICHMENT_FIELDS.has(field)) {
+      decisions.push(d("update", "enrichment_field"));
+      continue;
+    }
+    const cond = CONDITIONAL_FIELDS[field];
+    if (cond !== undefined) {
+      const rule: MergeRule = `conditional:${cond.rule}`;
+      decisions.push(
+        cond.updateIf(norm(current), norm(incoming)) ? d("update", rule) : d("preserve", rule),
+      );
+      continue;
+    }
+    decisions.push(
+      isEmpty(current)
+        ? d("update", "conditional:fill_empty")
+        : d("preserve", "conditional:fill_empty"),
+    );
+  }
+
+  const updates: FieldMap = {};
+  for (const dec of decisions) if (dec.action === "update") updates[dec.field] = dec.incoming;
+  return {
+    decisions,
+    updates,
+    fields_updated: decisions.filter((x) => x.action === "update").map((x) => x.field),
+    fields_preserved: decisions.filter((x) => x.action === "preserve").map((x) => x.field),
+    manual_work_detected: manual,
+    stage_advanced: stageAdvanced,
+  };
+}
