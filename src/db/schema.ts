@@ -84,3 +84,165 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [uniqueIndex("idem_key_idx").on(t.principal, t.key)],
 );
+
+/**
+ * Companies LeadBridge has written to HaloPSA, de-duplicated by domain (else cleaned name), so
+ * two people from one company share one HaloPSA client and site.
+ */
+export const companies = sqliteTable(
+  "companies",
+  {
+    id: text("id").primaryKey(),
+    companyKey: text("company_key").notNull(),
+    name: text("name"),
+    domain: text("domain"),
+    haloClientId: integer("halo_client_id"),
+    haloSiteId: integer("halo_site_id"),
+    /** Values LeadBridge last wrote to the client and site, per field (manual-edit detection). */
+    written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("companies_key_idx").on(t.companyKey)],
+);
+
+/** One row per person: the dedup index mapping the seed's dedup key to HaloPSA ids. */
+export const leads = sqliteTable(
+  "leads",
+  {
+    id: text("id").primaryKey(),
+    dedupKey: text("dedup_key").notNull(),
+    dedupKind: text("dedup_kind").notNull(),
+    email: text("email"),
+    fullName: text("full_name"),
+    companyId: text("company_id"),
+    companyName: text("company_name"),
+    stage: text("stage").notNull(),
+    status: text("status").notNull(),
+    qualityScore: integer("quality_score").notNull(),
+    source: text("source").notNull(),
+    sources: text("sources", { mode: "json" }).$type<string[]>().notNull(),
+    lists: text("lists", { mode: "json" }).$type<string[]>().notNull(),
+    haloClientId: integer("halo_client_id"),
+    haloSiteId: integer("halo_site_id"),
+    haloUserId: integer("halo_user_id"),
+    haloTicketId: integer("halo_ticket_id"),
+    /** The merged canonical lead (all providers, precedence applied). */
+    canonical: text("canonical", { mode: "json" }).notNull(),
+    /** Values LeadBridge last wrote to the user and ticket, per field. */
+    written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("leads_dedup_idx").on(t.dedupKey),
+    index("leads_email_idx").on(t.email),
+    index("leads_status_idx").on(t.status, t.id),
+    index("leads_source_idx").on(t.source, t.id),
+    index("leads_ticket_idx").on(t.haloTicketId),
+    index("leads_user_idx").on(t.haloUserId),
+  ],
+);
+
+/** The latest record per provider for a lead, for multi-source precedence merges. */
+export const leadSources = sqliteTable(
+  "lead_sources",
+  {
+    leadId: text("lead_id").notNull(),
+    source: text("source").notNull(),
+    record: text("record", { mode: "json" }).notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [uniqueIndex("lead_sources_pk").on(t.leadId, t.source)],
+);
+
+/** List membership (the seed's list rules), also mirrored onto the ticket's tags. */
+export const leadLists = sqliteTable(
+  "lead_lists",
+  {
+    listId: text("list_id").notNull(),
+    leadId: text("lead_id").notNull(),
+    addedAt: text("added_at").notNull(),
+  },
+  (t) => [uniqueIndex("lead_lists_pk").on(t.listId, t.leadId), index("lead_lists_lead_idx").on(t.leadId)],
+);
+
+/**
+ * Do-Not-Contact entries: the local source of truth that blocks every import. Values are
+ * normalised (lower-case email, E.164 phone, bare domain) so matching is exact.
+ */
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    reason: text("reason"),
+    origin: text("origin").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("suppressions_value_idx").on(t.kind, t.value)],
+);
+
+/** Bulk imports and provider-sync runs: progress and totals. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    source: text("source").notNull(),
+    status: text("status").notNull(),
+    total: integer("total").notNull(),
+    chunks: integer("chunks").notNull(),
+    options: text("options", { mode: "json" }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [index("jobs_created_idx").on(t.id)],
+);
+
+/**
+ * One row per submitted lead of a job: the input (so failed leads can be replayed) and its
+ * outcome. A lead is never lost: it is pending until its chunk records an outcome, and the
+ * dead-letter consumer records "failed" for chunks that exhausted their retries.
+ */
+export const jobItems = sqliteTable(
+  "job_items",
+  {
+    jobId: text("job_id").notNull(),
+    idx: integer("idx").notNull(),
+    chunk: integer("chunk").notNull(),
+    input: text("input", { mode: "json" }).notNull(),
+    status: text("status").notNull(),
+    action: text("action"),
+    leadId: text("lead_id"),
+    result: text("result", { mode: "json" }),
+    error: text("error"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("job_items_pk").on(t.jobId, t.idx),
+    index("job_items_chunk_idx").on(t.jobId, t.chunk),
+    index("job_items_status_idx").on(t.jobId, t.status),
+  ],
+);
+
+/** Where each scheduled provider search stopped, so a run resumes and never re-reads. */
+export const syncCursors = sqliteTable(
+  "sync_cursors",
+  {
+    provider: text("provider").notNull(),
+    searchId: text("search_id").notNull(),
+    cursor: text("cursor", { mode: "json" }).notNull(),
+    status: text("status").notNull(),
+    pausedUntil: text("paused_until"),
+    lastRunAt: text("last_run_at"),
+    lastError: text("last_error"),
+    imported: integer("imported").notNull().default(0),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("sync_cursors_pk").on(t.provider, t.searchId)],
+);

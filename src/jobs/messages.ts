@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { LEAD_SOURCES } from "../domain/lead";
+
+/**
+ * Messages on the jobs queue, validated on receipt like any other boundary. A chunk message
+ * carries only ids: its leads' inputs are in D1 (job_items), which keeps every message far
+ * below Queues' 128 KB limit whatever the records weigh.
+ */
+export const ImportChunkMessage = z.object({
+  type: z.literal("import.chunk"),
+  job_id: z.string(),
+  chunk: z.number().int().min(0),
+});
+
+export const ProviderSyncMessage = z.object({
+  type: z.literal("provider.sync"),
+  provider: z.enum(["apollo", "zoominfo", "hunter"]),
+  search_id: z.string(),
+  run_id: z.string(),
+});
+
+export const HaloIndexMessage = z.object({
+  type: z.literal("halo.index"),
+  run_id: z.string(),
+  entity: z.enum(["clients", "users", "tickets"]),
+  page: z.number().int().min(1),
+});
+
+export const JobMessage = z.discriminatedUnion("type", [
+  ImportChunkMessage,
+  ProviderSyncMessage,
+  HaloIndexMessage,
+]);
+export type JobMessage = z.infer<typeof JobMessage>;
+
+export const IMPORT_SOURCES = LEAD_SOURCES;
