@@ -1,0 +1,55 @@
+import { database } from "../db/client";
+import { insertJob } from "../db/jobs-repo";
+import type { LeadSource } from "../domain/lead";
+import { newId } from "../ids";
+import type { ImportOptions } from "../pipeline/outcome";
+import type { JobMessage } from "./messages";
+
+/**
+ * Leads per queue message. One chunk is imported with one array POST per HaloPSA entity, and
+ * HaloPSA handles arrays of this size comfortably; a chunk's inputs live in D1, so the message
+ * itself stays tiny.
+ */
+export const CHUNK_SIZE = 100;
+
+export interface NewImportJob {
+  kind: "bulk" | "provider_sync" | "retry";
+  source: LeadSource;
+  records: unknown[];
+  options: ImportOptions & { continue_on_error: boolean };
+  createdBy: string;
+}
+
+/** Stores the job and its leads, then enqueues one message per chunk. */
+export async function createImportJob(
+  env: Env,
+  job: NewImportJob,
+  now: Date = new Date(),
+): Promise<{ id: string; chunks: number }> {
+  const id = newId("job", now.getTime());
+  const chunks = Math.ceil(job.records.length / CHUNK_SIZE);
+  const at = now.toISOString();
+  await insertJob(
+    database(env.DB),
+    {
+      id,
+      kind: job.kind,
+      source: job.source,
+      status: chunks === 0 ? "completed" : "queued",
+      total: job.records.length,
+      chunks,
+      options: job.options,
+      createdBy: job.createdBy,
+      updatedAt: at,
+      finishedAt: chunks === 0 ? at : null,
+    },
+    job.records.map((input, idx) => ({ idx, chunk: Math.floor(idx / CHUNK_SIZE), input })),
+  );
+  const messages: { body: JobMessage }[] = [];
+  for (let c = 0; c < chunks; c++)
+    messages.push({ body: { type: "import.chunk", job_id: id, chunk: c } });
+  // sendBatch takes at most 100 messages per call.
+  for (let i = 0; i < messages.length; i += 100)
+    await env.JOBS.sendBatch(messages.slice(i, i + 100));
+  return { id, chunks };
+}
