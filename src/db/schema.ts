@@ -164,7 +164,10 @@ export const leadLists = sqliteTable(
     leadId: text("lead_id").notNull(),
     addedAt: text("added_at").notNull(),
   },
-  (t) => [uniqueIndex("lead_lists_pk").on(t.listId, t.leadId), index("lead_lists_lead_idx").on(t.leadId)],
+  (t) => [
+    uniqueIndex("lead_lists_pk").on(t.listId, t.leadId),
+    index("lead_lists_lead_idx").on(t.leadId),
+  ],
 );
 
 /**
