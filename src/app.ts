@@ -4,10 +4,17 @@ import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { requestId } from "./middleware/request-id";
+import { auditRoutes } from "./routes/audit";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
+import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
 import { keysRoutes } from "./routes/keys";
+import { leadsRoutes } from "./routes/leads";
+import { listsRoutes } from "./routes/lists";
+import { suppressionRoutes } from "./routes/suppressions";
+import { syncRoutes } from "./routes/sync";
+import { validateRoutes } from "./routes/validate";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,6 +24,13 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/health", healthRoutes);
   api.route("/keys", keysRoutes);
   api.route("/config", configRoutes);
+  api.route("/halo", haloRoutes);
+  api.route("/sync", syncRoutes);
+  api.route("/validate", validateRoutes);
+  api.route("/leads", leadsRoutes);
+  api.route("/lists", listsRoutes);
+  api.route("/suppressions", suppressionRoutes);
+  api.route("/audit", auditRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
