@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -15,8 +16,25 @@ const TEST_SECRETS = {
   HUNTER_API_KEY: "test-hunter-key",
 };
 
+/** A port nothing listens on now, for the HaloPSA sandbox the app's tests talk to. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  // The app's tests reach HaloPSA the production way, over HTTP, against a real sandbox process
+  // (test/setup/sandbox-server.ts starts it on this port). Set once: the config may load twice.
+  process.env.SANDBOX_TEST_PORT ??= String(await freePort());
+  const sandboxUrl = `http://127.0.0.1:${process.env.SANDBOX_TEST_PORT}`;
   return {
     test: {
       projects: [
@@ -26,7 +44,12 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.jsonc" },
               miniflare: {
                 // Fixed test values, so a developer's .dev.vars cannot change what tests see.
-                bindings: { TEST_MIGRATIONS: migrations, ...TEST_SECRETS },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ...TEST_SECRETS,
+                  HALO_BASE_URL: sandboxUrl,
+                  SANDBOX_URL: sandboxUrl,
+                },
                 // Test-only: lets tests drive the queue and scheduled handlers end to end.
                 compatibilityFlags: ["service_binding_extra_handlers"],
               },
@@ -36,6 +59,7 @@ export default defineConfig(async () => {
             name: "app",
             include: ["test/**/*.test.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            globalSetup: ["./test/setup/sandbox-server.ts"],
           },
         },
         ...(existsSync("./sandbox/vitest.config.ts") ? ["./sandbox/vitest.config.ts"] : []),

@@ -1,5 +1,7 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** The HaloPSA sandbox started by test/setup/sandbox-server.ts (origin, no tenant). */
+    SANDBOX_URL: string;
   }
 }
