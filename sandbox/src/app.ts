@@ -6,6 +6,7 @@ import { jsonResponse } from "./halo/json";
 import { authRoutes } from "./halo/routes/auth";
 import { entityRoutes } from "./halo/routes/entities";
 import { lookupRoutes } from "./halo/routes/lookups";
+import { mountProviders } from "./providers/routes";
 
 /** One tenant's HTTP surface: the HaloPSA API (behind the gate) plus the control plane. */
 export function buildApp(t: TenantContext): Hono {
@@ -18,6 +19,8 @@ export function buildApp(t: TenantContext): Hono {
   authRoutes(app, t);
   lookupRoutes(app);
   entityRoutes(app, t);
+  // /apollo, /zoominfo, /hunter: outside the HaloPSA gate, with their own limits.
+  mountProviders(app, t);
 
   app.notFound((c) => jsonResponse({ error: "not_found", message: `No route ${c.req.path}` }, 404));
   app.onError((err) => {

@@ -4,8 +4,6 @@ import { SandboxTenant } from "./tenant";
 export { SandboxTenant };
 
 const TENANT_PREFIX = /^\/t\/([A-Za-z0-9_-]{1,64})(\/.*)?$/;
-// Reserved for the provider simulators another change adds; never routed into HaloPSA handling.
-const PROVIDER_PREFIX = /^\/(apollo|zoominfo|hunter)(\/|$)/i;
 
 /**
  * Resolves the tenant (root paths are tenant "default"; /t/{tenant}/… selects another) and hands
@@ -30,13 +28,6 @@ export default {
       );
     }
 
-    const provider = PROVIDER_PREFIX.exec(path);
-    if (provider) {
-      return jsonResponse(
-        { error: "not_implemented", message: `The ${provider[1]} simulator is not built yet.` },
-        404,
-      );
-    }
     if (path === "/") {
       return jsonResponse({
         name: "leadbridge-sandbox",

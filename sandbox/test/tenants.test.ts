@@ -33,16 +33,14 @@ describe("tenants", () => {
     expect(other.status).toBe(401);
   });
 
-  it("keeps provider prefixes out of HaloPSA handling", async () => {
-    for (const path of [
-      "/apollo/api/v1/mixed_people/api_search",
-      "/zoominfo/search/contact",
-      "/hunter/v2/domain-search",
-    ]) {
-      const res = await raw(`${ORIGIN}${path}`);
-      expect(res.status).toBe(404);
-      expect(((await res.json()) as { error: string }).error).toBe("not_implemented");
-    }
+  it("hands provider prefixes to the provider simulators, not to HaloPSA", async () => {
+    // Unauthenticated calls: each simulator refuses in its provider's own way.
+    const apollo = await raw(`${ORIGIN}/apollo/api/v1/mixed_people/api_search`, { method: "POST" });
+    expect(apollo.status).toBe(401);
+    const hunter = await raw(`${ORIGIN}/hunter/v2/domain-search?domain=x.com`);
+    expect(((await hunter.json()) as { errors: { id: string }[] }).errors[0]?.id).toBe(
+      "authentication_failed",
+    );
     expect((await raw(`${ORIGIN}/t/bad%20name/api/Tickets`)).status).toBe(400);
   });
 });
