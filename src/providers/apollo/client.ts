@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import { type CallResult, retryAfterMs, type Throttle, untilWindowEnd } from "../pacing";
+import { ApolloPersonSchema } from "./schema";
+
+/**
+ * Apollo.io REST client for the sync (providers.md §1): the key goes in `x-api-key` (a Bearer
+ * key is refused), search is `POST /mixed_people/api_search` (free, no emails, `page`/`per_page`
+ * ≤ 100, only `total_entries`), enrichment is `POST /people/bulk_match` (≤ 10 per call, one
+ * credit per match). Responses are validated tolerantly and read through the 64-bit guard.
+ */
+
+export const APOLLO_MAX_PER_PAGE = 100;
+/** Display limit: 500 pages of 100 (providers.md §1.6). */
+export const APOLLO_MAX_ROWS = 50_000;
+export const APOLLO_BULK_MAX = 10;
+/** A 429 without `retry-after`: Apollo's windows are per minute at the shortest. */
+const DEFAULT_RETRY_MS = 60_000;
+
+const idString = z
+  .union([z.string(), z.number(), z.bigint()])
+  .transform((v) => String(v))
+  .pipe(z.string().min(1));
+
+export const ApolloSearchHitSchema = ApolloPersonSchema.extend({ id: idString });
+export type ApolloSearchHit = z.infer<typeof ApolloSearchHitSchema>;
+
+const SearchPageSchema = z.looseObject({
+  total_entries: z.union([z.number(), z.string()]).nullish(),
+  people: z.array(ApolloSearchHitSchema).nullish(),
+});
+
+const BulkMatchSchema = z.looseObject({
+  matches: z.array(ApolloPersonSchema.nullable()).nullish(),
+  credits_consumed: z.union([z.number(), z.string()]).nullish(),
+  request_id: z.union([z.string(), z.number()]).nullish(),
+});
+
+export interface ApolloSearchPage {
+  totalEntries: number;
+  people: ApolloSearchHit[];
+}
+
+export interface ApolloBulkMatch {
+  /** One per detail sent, null when Apollo found nobody. Native records for the import. */
+  matches: (Record<string, unknown> | null)[];
+  credits: number;
+  requestId: string | null;
+}
+
+export interface ApolloClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch?: Fetcher;
+  now?: () => Date;
+}
+
+/**
+ * Reads Apollo's window headers from a successful answer. Both spellings of the daily headers
+ * exist (`x-daily-*` in the docs, `x-24-hour-*` in the transcription; providers.md §1.5). A
+ * window with nothing left means the next call would be refused: wait for its end (minute) or
+ * stop until then (hour, day). Windows are fixed and, we assume, clock-aligned.
+ */
+export function apolloHeaderThrottle(headers: Headers, now: Date): Throttle | null {
+  const left = (...names: string[]) => {
+    for (const n of names) {
+      const v = headers.get(n);
+      if (v !== null && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+    }
+    return null;
+  };
+  const day = left("x-daily-requests-left", "x-24-hour-requests-left");
+  if (day !== null && day <= 0) {
+    const ms = untilWindowEnd(now, 86_400_000);
+    return {
+      retryAfterMs: ms,
+      stopUntil: new Date(now.getTime() + ms),
+      reason: "apollo_daily_window",
+    };
+  }
+  const hour = left("x-hourly-requests-left");
+  if (hour !== null && hour <= 0) {
+    const ms = untilWindowEnd(now, 3_600_000);
+    return {
+      retryAfterMs: ms,
+      stopUntil: new Date(now.getTime() + ms),
+      reason: "apollo_hourly_window",
+    };
+  }
+  const minute = left("x-minute-requests-left");
+  if (minute !== null && minute <= 0) {
+    return { retryAfterMs: untilWindowEnd(now, 60_000), reason: "apollo_minute_window" };
+  }
+  return null;
+}
+
+export class ApolloClient {
+  private readonly fetcher: Fetcher;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ApolloClientOptions) {
+    this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private async post(path: string, body: unknown): Promise<CallResult<{ body: unknown }>> {
+    const res = await this.fetcher(`${this.options.baseUrl.replace(/\/$/, "")}/api/v1/${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "no-cache",
+        "x-api-key": this.options.apiKey,
+      },
+      body: JSON.stringify(body),
+    });
+    const parsed = await readBody(res);
+    const now = this.now();
+    if (res.status === 429) {
+      return {
+        kind: "throttled",
+        throttle: {
+          retryAfterMs: retryAfterMs(res.headers.get("retry-after"), now, DEFAULT_RETRY_MS),
+          reason: "apollo_429",
+        },
+      };
+    }
+    if (!res.ok) {
+      const code =
+        parsed !== null && typeof parsed === "object" && "error_code" in parsed
+          ? String(parsed.error_code)
+          : `HTTP_${res.status}`;
+      throw new ProviderError(
+        "apollo",
+        res.status,
+        code,
+        `Apollo ${path}: ${describeBody(parsed)}`,
+      );
+    }
+    return { kind: "ok", data: { body: parsed }, throttle: apolloHeaderThrottle(res.headers, now) };
+  }
+
+  /** One page of the free people search; `filters` are the saved search's Apollo filters. */
+  async searchPeople(
+    filters: Record<string, unknown>,
+    page: number,
+    perPage: number,
+  ): Promise<CallResult<ApolloSearchPage>> {
+    const r = await this.post("mixed_people/api_search", {
+      ...filters,
+      page,
+      per_page: Math.min(APOLLO_MAX_PER_PAGE, perPage),
+    });
+    if (r.kind === "throttled") return r;
+    const parsed = SearchPageSchema.safeParse(r.data.body);
+    if (!parsed.success) {
+      throw new ProviderError(
+        "apollo",
+        200,
+        "INVALID_RESPONSE",
+        `Apollo search: ${parsed.error.message}`,
+      );
+    }
+    const people = parsed.data.people ?? [];
+    const total = Number(parsed.data.total_entries ?? people.length);
+    return {
+      kind: "ok",
+      data: { totalEntries: Number.isFinite(total) ? total : people.length, people },
+      throttle: r.throttle,
+    };
+  }
+
+  /** Enriches up to 10 people by Apollo id: each match costs a credit, a miss none. */
+  async bulkMatchByIds(ids: string[]): Promise<CallResult<ApolloBulkMatch>> {
+    if (ids.length === 0)
+      return { kind: "ok", data: { matches: [], credits: 0, requestId: null }, throttle: null };
+    if (ids.length > APOLLO_BULK_MAX)
+      throw new Error(`bulk_match takes at most ${APOLLO_BULK_MAX} people`);
+    const r = await this.post("people/bulk_match", {
+      details: ids.map((id) => ({ id })),
+      reveal_personal_emails: false,
+    });
+    if (r.kind === "throttled") return r;
+    const parsed = BulkMatchSchema.safeParse(r.data.body);
+    if (!parsed.success) {
+      throw new ProviderError(
+        "apollo",
+        200,
+        "INVALID_RESPONSE",
+        `Apollo bulk_match: ${parsed.error.message}`,
+      );
+    }
+    const raw = r.data.body as { matches?: unknown[] };
+    const matches = (raw.matches ?? []).map((m) =>
+      m !== null && typeof m === "object" ? (m as Record<string, unknown>) : null,
+    );
+    const credits = Number(
+      parsed.data.credits_consumed ?? matches.filter((m) => m !== null).length,
+    );
+    return {
+      kind: "ok",
+      data: {
+        matches,
+        credits: Number.isFinite(credits) ? credits : 0,
+        requestId:
+          parsed.data.request_id === null || parsed.data.request_id === undefined
+            ? null
+            : String(parsed.data.request_id),
+      },
+      throttle: r.throttle,
+    };
+  }
+}

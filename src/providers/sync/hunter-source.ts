@@ -1,0 +1,82 @@
+import type { HunterClient } from "../hunter/client";
+import { toCandidate } from "./candidate";
+import type { Candidate, Enrichment, PageRead, Position, SyncSource } from "./types";
+
+export interface HunterFilters {
+  domains: string[];
+  type?: string;
+  seniority?: string;
+  department?: string;
+}
+
+/**
+ * Hunter: walk the saved domains, paging each domain search with `limit`/`offset`. The search
+ * itself is what Hunter charges (one search per 1–10 emails), and it already reveals emails,
+ * so there is no separate enrichment: credits are saved by skipping suppressed domains without
+ * a call, and known or suppressed people are simply not imported (providers.md §3.2).
+ * The position is the domain's index and the offset within it.
+ */
+export class HunterSource implements SyncSource {
+  readonly provider = "hunter" as const;
+
+  constructor(
+    private readonly client: HunterClient,
+    private readonly filters: HunterFilters,
+    readonly filtersHash: string,
+    private readonly limit: number,
+    private readonly suppressedDomains: Set<string>,
+    private readonly beforeCall: () => Promise<boolean>,
+    private readonly now: Date,
+  ) {}
+
+  private nextDomain(position: Position): Position | null {
+    return position.domain + 1 < this.filters.domains.length
+      ? { ...position, domain: position.domain + 1, offset: 0 }
+      : null;
+  }
+
+  async read(position: Position): Promise<PageRead> {
+    const domain = this.filters.domains[position.domain];
+    if (domain === undefined) return { kind: "skip", next: null, reason: "no_more_domains" };
+    if (this.suppressedDomains.has(domain)) {
+      return { kind: "skip", next: this.nextDomain(position), reason: "domain_suppressed" };
+    }
+    if (!(await this.beforeCall()))
+      return { kind: "throttled", throttle: { retryAfterMs: 0, reason: "local_pacing" } };
+    const r = await this.client.domainSearch(domain, {
+      limit: this.limit,
+      offset: position.offset,
+      type: this.filters.type,
+      seniority: this.filters.seniority,
+      department: this.filters.department,
+    });
+    if (r.kind === "throttled") return r;
+    const { data, total } = r.data;
+    const candidates: Candidate[] = data.emails.flatMap((entry) => {
+      const email = typeof entry.value === "string" ? entry.value.toLowerCase() : null;
+      if (email === null) return [];
+      // One record per person, in Hunter's own domain-search shape.
+      const record = { data: { ...data, emails: [entry] } };
+      return [toCandidate("hunter", email, record, this.now)];
+    });
+    const end = data.emails.length < this.limit || position.offset + this.limit >= total;
+    return {
+      kind: "page",
+      candidates,
+      next: end ? this.nextDomain(position) : { ...position, offset: position.offset + this.limit },
+      credits: Math.ceil(data.emails.length / 10),
+      throttle: null,
+    };
+  }
+
+  /** Nothing to buy: the search already revealed the emails. */
+  async enrich(candidates: Candidate[]): Promise<Enrichment> {
+    return {
+      records: candidates.map((c) => c.native),
+      handled: candidates.map((c) => c.id),
+      credits: 0,
+      stoppedBy: null,
+      throttle: null,
+    };
+  }
+}
