@@ -5,10 +5,12 @@ import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
+import { bulkRoutes } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
+import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
 import { listsRoutes } from "./routes/lists";
@@ -18,6 +20,9 @@ import { validateRoutes } from "./routes/validate";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A bulk import carries up to 10,000 leads; native provider records can weigh a few KB each. */
+const MAX_BULK_BODY_BYTES = 48 * 1024 * 1024;
+const BULK_PATH = `${API_PREFIX}/sync/leads/bulk`;
 
 /** Routes under /api/v1, each resource in its own file. */
 function mountRoutes(api: OpenAPIHono<AppEnv>): void {
@@ -26,6 +31,8 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/config", configRoutes);
   api.route("/halo", haloRoutes);
   api.route("/sync", syncRoutes);
+  api.route("/sync", bulkRoutes);
+  api.route("/sync", jobsRoutes);
   api.route("/validate", validateRoutes);
   api.route("/leads", leadsRoutes);
   api.route("/lists", listsRoutes);
@@ -38,7 +45,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Order matters: the request id must exist before anything can fail, and the body guard
   // must refuse unreadable bodies before a validator tries to parse them.
   app.use("*", requestId);
-  app.use(`${API_PREFIX}/*`, bodyGuard(MAX_BODY_BYTES));
+  app.use(
+    `${API_PREFIX}/*`,
+    bodyGuard((path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES)),
+  );
   app.onError(onError);
   app.notFound(notFound);
 

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { handleQueue } from "./jobs/consumer";
 
 export { HaloGate } from "./halo/gate";
 
@@ -6,4 +7,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  queue: handleQueue,
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,6 @@
+import { chunk } from "./chunk";
 import type { Db } from "./client";
+import { runBatch } from "./leads-repo";
 import { auditLog } from "./schema";
 
 export interface AuditEntry {
@@ -28,5 +30,10 @@ export function auditRow(entry: AuditEntry, at: Date) {
 
 export async function writeAudit(db: Db, entries: AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
-  await db.insert(auditLog).values(entries.map((e) => auditRow(e, at)));
+  const rows = entries.map((e) => auditRow(e, at));
+  // Nine rows of ten columns each stay under D1's 100 bound parameters per statement.
+  await runBatch(
+    db,
+    chunk(rows, 9).map((part) => db.insert(auditLog).values(part)),
+  );
 }

@@ -10,18 +10,21 @@ export type JobItemRow = typeof jobItems.$inferSelect;
 export async function insertJob(
   db: Db,
   job: typeof jobs.$inferInsert,
-  items: { idx: number; chunk: number; input: unknown }[],
+  items: { idx: number; chunk: number; input: unknown; rejected?: unknown[] }[],
 ): Promise<void> {
   const now = job.updatedAt;
-  // job_items rows have 7 bound columns: 14 rows stay under D1's 100-parameter cap.
-  const inserts = chunk(items, 14).map((part) =>
+  // job_items rows bind 10 columns: 9 rows stay under D1's 100-parameter cap.
+  const inserts = chunk(items, 9).map((part) =>
     db.insert(jobItems).values(
       part.map((it) => ({
         jobId: job.id,
         idx: it.idx,
         chunk: it.chunk,
         input: it.input,
-        status: "pending",
+        status: it.rejected ? "done" : "pending",
+        action: it.rejected ? "rejected" : null,
+        result: it.rejected ? [{ index: it.idx, action: "rejected", issues: it.rejected }] : null,
+        error: it.rejected ? JSON.stringify(it.rejected) : null,
         updatedAt: now,
       })),
     ),

@@ -98,6 +98,11 @@ export const companies = sqliteTable(
     domain: text("domain"),
     haloClientId: integer("halo_client_id"),
     haloSiteId: integer("halo_site_id"),
+    /**
+     * Set while a create for this row is in flight: if the run dies before the new id is saved,
+     * the next attempt looks the record up by its external key instead of creating it again.
+     */
+    writePending: integer("write_pending", { mode: "boolean" }).notNull().default(false),
     /** Values LeadBridge last wrote to the client and site, per field (manual-edit detection). */
     written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
@@ -127,6 +132,8 @@ export const leads = sqliteTable(
     haloSiteId: integer("halo_site_id"),
     haloUserId: integer("halo_user_id"),
     haloTicketId: integer("halo_ticket_id"),
+    /** As on companies: a user or ticket create may have reached HaloPSA unrecorded. */
+    writePending: integer("write_pending", { mode: "boolean" }).notNull().default(false),
     /** The merged canonical lead (all providers, precedence applied). */
     canonical: text("canonical", { mode: "json" }).notNull(),
     /** Values LeadBridge last wrote to the user and ticket, per field. */

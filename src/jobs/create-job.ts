@@ -1,6 +1,6 @@
 import { database } from "../db/client";
 import { insertJob } from "../db/jobs-repo";
-import type { LeadSource } from "../domain/lead";
+import type { Issue, LeadSource } from "../domain/lead";
 import { newId } from "../ids";
 import type { ImportOptions } from "../pipeline/outcome";
 import type { JobMessage } from "./messages";
@@ -18,6 +18,8 @@ export interface NewImportJob {
   records: unknown[];
   options: ImportOptions & { continue_on_error: boolean };
   createdBy: string;
+  /** Leads refused by up-front validation: recorded as rejected, never queued. */
+  rejected?: Map<number, Issue[]>;
 }
 
 /** Stores the job and its leads, then enqueues one message per chunk. */
@@ -43,7 +45,15 @@ export async function createImportJob(
       updatedAt: at,
       finishedAt: chunks === 0 ? at : null,
     },
-    job.records.map((input, idx) => ({ idx, chunk: Math.floor(idx / CHUNK_SIZE), input })),
+    job.records.map((input, idx) => {
+      const issues = job.rejected?.get(idx);
+      return {
+        idx,
+        chunk: Math.floor(idx / CHUNK_SIZE),
+        input,
+        ...(issues ? { rejected: issues } : {}),
+      };
+    }),
   );
   const messages: { body: JobMessage }[] = [];
   for (let c = 0; c < chunks; c++)

@@ -9,9 +9,10 @@ const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
  * bodies over the limit (413, checked on Content-Length and again on the bytes actually read,
  * since chunked requests carry no length).
  */
-export function bodyGuard(maxBytes: number) {
+export function bodyGuard(limitFor: (path: string) => number) {
   return createMiddleware<AppEnv>(async function bodyGuard(c, next) {
     if (!WITH_BODY.has(c.req.method)) return next();
+    const maxBytes = limitFor(c.req.path);
     const length = c.req.header("Content-Length");
     const declared = length === undefined ? undefined : Number(length);
     const hasBody = declared === undefined ? c.req.raw.body !== null : declared > 0;

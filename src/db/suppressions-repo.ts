@@ -1,0 +1,76 @@
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SuppressionKey } from "../domain/suppression";
+import { newId } from "../ids";
+import type { Db } from "./client";
+import { suppressions } from "./schema";
+
+export type SuppressionRow = typeof suppressions.$inferSelect;
+
+/** Adds an entry; an existing one for the same key is returned untouched (first reason wins). */
+export async function addSuppression(
+  db: Db,
+  entry: SuppressionKey & { reason: string | null; origin: string; createdBy: string },
+): Promise<{ row: SuppressionRow; created: boolean }> {
+  const inserted = await db
+    .insert(suppressions)
+    .values({ id: newId("sup"), ...entry })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted[0]) return { row: inserted[0], created: true };
+  const existing = await db.query.suppressions.findFirst({
+    where: and(eq(suppressions.kind, entry.kind), eq(suppressions.value, entry.value)),
+  });
+  if (!existing) throw new Error("suppression vanished between insert and read");
+  return { row: existing, created: false };
+}
+
+/** Bulk add for provider opt-out signals: one statement per 10 rows (D1's bound-parameter cap). */
+export async function addSuppressions(
+  db: Db,
+  entries: (SuppressionKey & { reason: string | null; origin: string; createdBy: string })[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 10) {
+    const chunk = entries.slice(i, i + 10).map((e) => ({ id: newId("sup"), ...e }));
+    await db.insert(suppressions).values(chunk).onConflictDoNothing();
+  }
+}
+
+/** The entries matching any of the keys (one query, whatever the number of keys). */
+export async function findSuppressions(db: Db, keys: SuppressionKey[]): Promise<SuppressionRow[]> {
+  if (keys.length === 0) return [];
+  const found: SuppressionRow[] = [];
+  // D1 caps bound parameters per statement at 100; two per key.
+  for (let i = 0; i < keys.length; i += 40) {
+    const clauses = keys
+      .slice(i, i + 40)
+      .map((k) => and(eq(suppressions.kind, k.kind), eq(suppressions.value, k.value)));
+    found.push(
+      ...(await db
+        .select()
+        .from(suppressions)
+        .where(or(...clauses))),
+    );
+  }
+  return found;
+}
+
+export async function listSuppressions(
+  db: Db,
+  filter: { kind?: string; value?: string; cursor?: string; limit: number },
+): Promise<SuppressionRow[]> {
+  const where: SQL[] = [];
+  if (filter.kind) where.push(eq(suppressions.kind, filter.kind));
+  if (filter.value) where.push(eq(suppressions.value, filter.value));
+  if (filter.cursor) where.push(lt(suppressions.id, filter.cursor));
+  return db
+    .select()
+    .from(suppressions)
+    .where(and(...where))
+    .orderBy(desc(suppressions.id))
+    .limit(filter.limit);
+}
+
+export async function deleteSuppression(db: Db, id: string): Promise<SuppressionRow | undefined> {
+  const [row] = await db.delete(suppressions).where(eq(suppressions.id, id)).returning();
+  return row;
+}

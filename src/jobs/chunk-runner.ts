@@ -1,0 +1,120 @@
+import { database } from "../db/client";
+import { loadConfig } from "../db/config-repo";
+import { chunkItems, findJob, jobCounts, updateItemStatement, updateJob } from "../db/jobs-repo";
+import { runBatch } from "../db/leads-repo";
+import { haloPort } from "../pipeline/halo-adapter";
+import { importLeads } from "../pipeline/import-leads";
+import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";
+
+/**
+ * How long the consumer waits for HaloGate's window inside one delivery before handing the
+ * message back to the queue with a delay: short waits keep a chunk's phases together, long
+ * ones must not pin a consumer.
+ */
+const CONSUMER_WAIT_MS = 5_000;
+
+export interface JobOptions extends ImportOptions {
+  continue_on_error: boolean;
+}
+
+export type ChunkResult = { kind: "done" } | { kind: "retry"; reason: string };
+
+/**
+ * Imports the pending leads of one chunk and records each outcome on its job item. Items
+ * already decided (a re-delivered message) are skipped, so a chunk can run any number of times.
+ */
+export async function runChunk(
+  env: Env,
+  jobId: string,
+  chunk: number,
+  now: Date,
+): Promise<ChunkResult> {
+  const db = database(env.DB);
+  const job = await findJob(db, jobId);
+  if (!job) return { kind: "done" };
+  const items = (await chunkItems(db, jobId, chunk)).filter((i) => i.status === "pending");
+  if (items.length === 0) return finish(env, jobId, now);
+  if (job.status === "queued")
+    await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
+
+  const options = job.options as JobOptions;
+  const { config } = await loadConfig(db);
+  const outcomes = await importLeads(
+    {
+      db,
+      halo: haloPort(env, config, { maxWaitMs: CONSUMER_WAIT_MS }),
+      config,
+      now,
+      actor: `job:${jobId}`,
+      requestId: null,
+      options,
+    },
+    items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
+  );
+
+  const byIndex = new Map<number, ImportOutcome[]>();
+  for (const o of outcomes) byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
+  const failedAny = outcomes.some((o) => o.action === "failed");
+  if (failedAny && !options.continue_on_error) {
+    // The chunk fails as a whole and goes back to the queue; leads already written are safe
+    // (their items are recorded below, so a retry skips them).
+    await record(env, jobId, byIndex, now, { keepFailedPending: true });
+    return { kind: "retry", reason: firstError(outcomes) };
+  }
+  await record(env, jobId, byIndex, now, { keepFailedPending: false });
+  return finish(env, jobId, now);
+}
+
+async function record(
+  env: Env,
+  jobId: string,
+  byIndex: Map<number, ImportOutcome[]>,
+  now: Date,
+  opts: { keepFailedPending: boolean },
+): Promise<void> {
+  const db = database(env.DB);
+  const at = now.toISOString();
+  const statements = [];
+  for (const [idx, list] of byIndex) {
+    const primary = list.find((o) => o.action !== "rejected" && o.action !== "failed") ?? list[0];
+    if (!primary) continue;
+    const failed = primary.action === "failed";
+    if (failed && opts.keepFailedPending) continue;
+    statements.push(
+      updateItemStatement(db, jobId, idx, {
+        status: failed ? "failed" : "done",
+        action: primary.action,
+        leadId: primary.lead_id,
+        result: list,
+        error: failed || primary.action === "rejected" ? describe(primary) : null,
+        updatedAt: at,
+      }),
+    );
+  }
+  await runBatch(db, statements);
+}
+
+/** Marks the job finished once no lead is pending; totals come from the items themselves. */
+export async function finish(env: Env, jobId: string, now: Date): Promise<ChunkResult> {
+  const db = database(env.DB);
+  const counts = await jobCounts(db, jobId);
+  if (counts.pending === 0) {
+    const rejected = counts.byAction.rejected ?? 0;
+    await updateJob(db, jobId, {
+      status: counts.failed + rejected > 0 ? "completed_with_errors" : "completed",
+      finishedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+  }
+  return { kind: "done" };
+}
+
+function describe(o: ImportOutcome): string {
+  if (o.error) return `${o.error.code}: ${o.error.message}`;
+  return o.issues.map((i) => `${i.field}: ${i.message}`).join("; ") || o.action;
+}
+
+function firstError(outcomes: ImportOutcome[]): string {
+  const f = outcomes.find((o) => o.action === "failed");
+  return f ? describe(f) : "chunk failed";
+}

@@ -1,0 +1,110 @@
+import { database } from "../db/client";
+import { chunkItems, updateItemStatement } from "../db/jobs-repo";
+import { runBatch } from "../db/leads-repo";
+import { errorLog } from "../db/schema";
+import { HaloThrottledError } from "../halo/errors";
+import { finish, runChunk } from "./chunk-runner";
+import { JobMessage } from "./messages";
+
+export const JOBS_QUEUE = "leadbridge-jobs";
+export const JOBS_DLQ = "leadbridge-jobs-dlq";
+
+/** Capped exponential backoff for failures: 10 s, 20 s, 40 s … at most 5 minutes. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(300, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The jobs queue consumer. Each message is acked or retried on its own. A full HaloPSA window
+ * is not a failure: the message is re-sent with the delay HaloGate asked for (a fresh message,
+ * so waiting never uses up the retry budget). Real failures retry with capped backoff; after
+ * the last retry Queues moves the message to the dead-letter queue.
+ */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue === JOBS_DLQ) return handleDeadLetters(batch, env);
+  if (batch.queue !== JOBS_QUEUE) {
+    // Not ours to interpret (the deliveries queue): leave the messages for a later consumer.
+    batch.retryAll({ delaySeconds: 300 });
+    return;
+  }
+  for (const message of batch.messages) {
+    const parsed = JobMessage.safeParse(message.body);
+    if (!parsed.success) {
+      await logError(env, "INVALID_MESSAGE", parsed.error.message.slice(0, 500), message.body);
+      message.ack(); // A malformed message can never succeed; retrying it would only loop.
+      continue;
+    }
+    const body = parsed.data;
+    try {
+      if (body.type === "import.chunk") {
+        const result = await runChunk(env, body.job_id, body.chunk, new Date());
+        if (result.kind === "retry") {
+          await logError(env, "CHUNK_FAILED", result.reason, body);
+          message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+          continue;
+        }
+      }
+      message.ack();
+    } catch (err) {
+      if (err instanceof HaloThrottledError) {
+        await env.JOBS.send(body, {
+          delaySeconds: Math.max(1, Math.ceil(err.retryAfterMs / 1000)),
+        });
+        message.ack();
+        continue;
+      }
+      await logError(
+        env,
+        "JOB_MESSAGE_FAILED",
+        err instanceof Error ? err.message : String(err),
+        body,
+      );
+      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+    }
+  }
+}
+
+/**
+ * Messages that exhausted their retries: every lead still pending in the chunk is recorded as
+ * failed with the reason, so the job's totals stay exact and the leads can be replayed.
+ */
+async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = database(env.DB);
+  for (const message of batch.messages) {
+    const parsed = JobMessage.safeParse(message.body);
+    if (parsed.success && parsed.data.type === "import.chunk") {
+      const { job_id, chunk } = parsed.data;
+      const now = new Date();
+      const pending = (await chunkItems(db, job_id, chunk)).filter((i) => i.status === "pending");
+      await runBatch(
+        db,
+        pending.map((i) =>
+          updateItemStatement(db, job_id, i.idx, {
+            status: "failed",
+            action: "failed",
+            error:
+              "retries exhausted: HaloPSA kept failing; replay with POST /sync/jobs/{id}/retry",
+            updatedAt: now.toISOString(),
+          }),
+        ),
+      );
+      await finish(env, job_id, now);
+    }
+    await logError(env, "DEAD_LETTER", "a job message exhausted its retries", message.body);
+    message.ack();
+  }
+}
+
+async function logError(env: Env, code: string, message: string, detail: unknown): Promise<void> {
+  await database(env.DB)
+    .insert(errorLog)
+    .values({
+      at: new Date().toISOString(),
+      level: "error",
+      code,
+      message,
+      source: "queue",
+      detail,
+    })
+    .catch(() => undefined);
+}

@@ -1,0 +1,118 @@
+import type { IntegrationConfig } from "../config/schema";
+import type { CustomFieldValue } from "../domain/halo-mapping";
+import { haloClient } from "../halo/client";
+import { upsertClients } from "../halo/resources/clients";
+import { upsertSites } from "../halo/resources/sites";
+import { getTicket, upsertTickets } from "../halo/resources/tickets";
+import { getUser, upsertUsers } from "../halo/resources/users";
+import type { TicketRecord, UserRecord } from "../halo/schemas";
+import { haloSettings } from "../halo/settings";
+import type { Halo } from "../halo/transport";
+import type { TicketWrite, UserWrite } from "../halo/writes";
+import type { HaloPort, HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
+
+/** Fields of a user and a ticket the smart merge compares with what LeadBridge last wrote. */
+const USER_FIELDS = [
+  "firstname",
+  "surname",
+  "name",
+  "emailaddress",
+  "phonenumber",
+  "mobilenumber",
+  "title",
+];
+const TICKET_FIELDS = ["summary", "details", "priority_id", "category_1", "category_2"];
+
+/** Array POSTs of up to 100 records: HaloPSA's page cap, and what its own tools batch. */
+const CHUNK = 100;
+
+/** The pipeline's HaloPSA port over the typed client; every call goes through HaloGate. */
+export function haloPort(
+  env: Env,
+  config: IntegrationConfig,
+  options: { maxWaitMs: number },
+): HaloPort {
+  const halo = haloClient(env, haloSettings(env, config), { maxWaitMs: options.maxWaitMs });
+  const ids = async <T extends { id: number; index: number }>(results: Promise<T[]>) =>
+    (await results).sort((a, b) => a.index - b.index).map((r) => r.id);
+  return {
+    createClients: (records, opts) =>
+      ids(upsertClients(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+    createSites: (records, opts) =>
+      ids(upsertSites(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+    createUsers: (records, opts) =>
+      ids(upsertUsers(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+    createTickets: (records, opts) =>
+      ids(upsertTickets(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+    updateUsers: async (records) => {
+      await upsertUsers(halo, records as unknown as UserWrite[], { chunkSize: CHUNK });
+    },
+    updateTickets: async (records) => {
+      await upsertTickets(halo, records.map(ticketUpdate), { chunkSize: CHUNK });
+    },
+    getTickets: (list) => getEach(halo, list, getTicket, ticketView),
+    getUsers: (list) => getEach(halo, list, getUser, userView),
+  };
+}
+
+function ticketUpdate(r: HaloRecordUpdate): TicketWrite {
+  return r as unknown as TicketWrite;
+}
+
+/** One GET per record: HaloPSA has no multi-id read, and merges are the rarer path. */
+async function getEach<R, V>(
+  halo: Halo,
+  ids: number[],
+  get: (halo: Halo, id: number) => Promise<R>,
+  view: (record: R) => V & { id: number },
+): Promise<Map<number, V & { id: number }>> {
+  const out = new Map<number, V & { id: number }>();
+  for (const id of [...new Set(ids)]) {
+    try {
+      const v = view(await get(halo, id));
+      out.set(v.id, v);
+    } catch (err) {
+      // A record deleted in HaloPSA is simply absent; anything else is a real failure.
+      if (!(err instanceof Error && "code" in err && err.code === "RESOURCE_NOT_FOUND")) throw err;
+    }
+  }
+  return out;
+}
+
+function scalar(v: unknown): CustomFieldValue | null {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null;
+}
+
+function pickFields(record: Record<string, unknown>, names: string[]) {
+  const out: Record<string, CustomFieldValue | null> = {};
+  for (const n of names) if (n in record) out[n] = scalar(record[n]);
+  return out;
+}
+
+function userView(u: UserRecord): HaloUserView {
+  return { id: u.id, fields: pickFields(u, USER_FIELDS) };
+}
+
+function ticketView(t: TicketRecord): HaloTicketView {
+  const customfields: Record<number, CustomFieldValue | null> = {};
+  const cfs = Array.isArray(t.customfields) ? t.customfields : [];
+  for (const cf of cfs) {
+    if (typeof cf === "object" && cf !== null && "id" in cf) {
+      const id = Number((cf as { id: unknown }).id);
+      if (Number.isInteger(id)) customfields[id] = scalar((cf as { value?: unknown }).value);
+    }
+  }
+  const tags = (Array.isArray(t.tags) ? t.tags : []).flatMap((tag) =>
+    typeof tag === "object" && tag !== null && typeof (tag as { text?: unknown }).text === "string"
+      ? [(tag as { text: string }).text]
+      : [],
+  );
+  return {
+    id: t.id,
+    tickettype_id: t.tickettype_id ?? 0,
+    status_id: t.status_id ?? 0,
+    fields: pickFields(t, TICKET_FIELDS),
+    customfields,
+    tags,
+  };
+}

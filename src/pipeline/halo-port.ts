@@ -1,0 +1,59 @@
+import type {
+  CustomFieldValue,
+  HaloClientPayload,
+  HaloSitePayload,
+  HaloTicketPayload,
+  HaloUserPayload,
+} from "../domain/halo-mapping";
+
+/**
+ * What the import pipeline needs from HaloPSA, and nothing more. Implemented over the HaloPSA
+ * client (every call through HaloGate); tests may implement it over the sandbox too.
+ *
+ * The create methods take records carrying their external key (`ref`, `third_party_id`,
+ * `third_party_id_string`) and return HaloPSA ids in input order. They must be safe to call
+ * again after an uncertain failure: the implementation looks records up by external key before
+ * re-creating them.
+ */
+export interface HaloPort {
+  createClients(records: HaloClientPayload[], opts?: CreateOptions): Promise<number[]>;
+  createSites(
+    records: (HaloSitePayload & { client_id: number })[],
+    opts?: CreateOptions,
+  ): Promise<number[]>;
+  createUsers(records: HaloUserPayload[], opts?: CreateOptions): Promise<number[]>;
+  createTickets(records: HaloTicketPayload[], opts?: CreateOptions): Promise<number[]>;
+  /** Array-upsert updates: each record carries its `id` and only the fields to change. */
+  updateUsers(records: HaloRecordUpdate[]): Promise<void>;
+  updateTickets(records: HaloRecordUpdate[]): Promise<void>;
+  /** Current state of tickets and users, for the smart merge. Missing ids are left out. */
+  getTickets(ids: number[]): Promise<Map<number, HaloTicketView>>;
+  getUsers(ids: number[]): Promise<Map<number, HaloUserView>>;
+}
+
+export interface CreateOptions {
+  /**
+   * An earlier attempt may have created these records without recording their ids: look each
+   * one up by its external key first (one read per record, so only for such records).
+   */
+  mayExist?: boolean;
+}
+
+export interface HaloRecordUpdate {
+  id: number;
+  [field: string]: unknown;
+}
+
+export interface HaloTicketView {
+  id: number;
+  tickettype_id: number;
+  status_id: number;
+  fields: Record<string, CustomFieldValue | null>;
+  customfields: Record<number, CustomFieldValue | null>;
+  tags: string[];
+}
+
+export interface HaloUserView {
+  id: number;
+  fields: Record<string, CustomFieldValue | null>;
+}

@@ -1,0 +1,229 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import type { AuditEntry } from "../db/audit";
+import {
+  loadSources,
+  replaceListsStatements,
+  runBatch,
+  saveSourceStatement,
+  updateLeadStatement,
+} from "../db/leads-repo";
+import { decideImport } from "../domain/decision";
+import type { FieldMap } from "../domain/halo-mapping";
+import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
+import { smartMerge } from "../domain/merge";
+import { mergeByPrecedence } from "../domain/precedence";
+import { HaloThrottledError } from "../halo/errors";
+import type { ImportContext } from "./context";
+import { currentFieldMap, toHaloUpdates } from "./field-views";
+import type { HaloRecordUpdate } from "./halo-port";
+import { emptyOutcome, type ImportOutcome } from "./outcome";
+import { buildPayloads } from "./payloads";
+import { stageOf } from "./stage";
+import type { WorkItem } from "./work-item";
+
+/**
+ * Merges people LeadBridge already wrote into HaloPSA. The stored records of every provider are
+ * combined by the seed's precedence, HaloPSA's current user and ticket are read (two list calls
+ * per batch), and the smart merge decides field by field: manual edits, protected fields and
+ * leads that moved past "Researching" are preserved, and the audit log says why.
+ */
+export async function mergeLeads(
+  ctx: ImportContext,
+  items: WorkItem[],
+): Promise<{ outcomes: ImportOutcome[]; audit: AuditEntry[] }> {
+  if (items.length === 0) return { outcomes: [], audit: [] };
+  const halo = ctx.halo;
+  const ids = ctx.config.halopsa.custom_fields;
+  const lifecycle = ctx.config.halopsa.lifecycle;
+  const at = ctx.now.toISOString();
+  const update_existing = ctx.options.update_existing && ctx.options.deduplication;
+
+  const sources = await loadSources(
+    ctx.db,
+    items.flatMap((it) => (it.existing ? [it.existing.id] : [])),
+  );
+  const rows = items.flatMap((it) => (it.existing ? [it.existing] : []));
+  const [tickets, users] = halo
+    ? await Promise.all([
+        halo.getTickets(rows.flatMap((r) => (r.haloTicketId === null ? [] : [r.haloTicketId]))),
+        halo.getUsers(rows.flatMap((r) => (r.haloUserId === null ? [] : [r.haloUserId]))),
+      ])
+    : [new Map(), new Map()];
+
+  const outcomes: ImportOutcome[] = [];
+  const audit: AuditEntry[] = [];
+  const userUpdates: HaloRecordUpdate[] = [];
+  const ticketUpdates: HaloRecordUpdate[] = [];
+  // D1 is only told about merges once HaloPSA has taken them.
+  const statements: BatchItem<"sqlite">[] = [];
+
+  for (const it of items) {
+    const row = it.existing;
+    if (!row) continue;
+    const lead = combine(it.lead, sources.get(row.id) ?? []);
+    const built = buildPayloads(
+      lead,
+      it.score,
+      { leadId: row.id, companyKey: it.companyKey?.value ?? `lead:${row.id}` },
+      ctx.config,
+      ctx.options,
+      ctx.now,
+    );
+    const ticket = row.haloTicketId === null ? undefined : tickets.get(row.haloTicketId);
+    const user = row.haloUserId === null ? undefined : users.get(row.haloUserId);
+    // A dry run has no HaloPSA view: D1's last known state stands in for it.
+    const ticketState = ticket ?? storedTicketState(ctx, row.stage, row.status);
+    const current = halo ? currentFieldMap(user, ticket, ids) : (row.written as FieldMap);
+    const merge = smartMerge({
+      current,
+      lastWritten: row.written as FieldMap,
+      incoming: built.personFields,
+      ticket: ticketState,
+      lifecycle,
+      options: { update_existing },
+    });
+    const decision = decideImport({
+      validation: { ok: true, dedupKey: it.dedupKey },
+      suppression: [],
+      existing: { ticket: ticketState },
+      merge,
+      lifecycle,
+      options: { update_existing },
+    });
+    const action = decision.action === "update" ? "updated" : "preserved";
+    const state = stageOf(lifecycle, ticketState.tickettype_id, ticketState.status_id);
+
+    if (decision.action === "update" && halo) {
+      const { user: u, ticket: t } = toHaloUpdates(merge.updates, ids);
+      if (Object.keys(u).length > 0 && row.haloUserId !== null)
+        userUpdates.push({ id: row.haloUserId, ...u });
+      const tags = mergedTags(ticket?.tags ?? [], built.lists);
+      if (tags) t.tags = tags;
+      if (Object.keys(t).length > 0 && row.haloTicketId !== null)
+        ticketUpdates.push({ id: row.haloTicketId, ...t });
+    }
+
+    const written = { ...row.written, ...(decision.action === "update" ? merge.updates : {}) };
+    statements.push(
+      updateLeadStatement(ctx.db, row.id, {
+        canonical: lead,
+        qualityScore: it.score,
+        sources: [...new Set([...row.sources, it.lead.provenance.source])],
+        lists: built.lists,
+        stage: state.stage === "unknown" ? row.stage : state.stage,
+        status: state.status,
+        written,
+        updatedAt: at,
+      }),
+      saveSourceStatement(ctx.db, {
+        leadId: row.id,
+        source: it.lead.provenance.source,
+        record: it.lead,
+        receivedAt: at,
+      }),
+      ...replaceListsStatements(ctx.db, row.id, built.lists, at),
+    );
+
+    const decisions = merge.decisions
+      .filter((d) => d.action !== "keep")
+      .map((d) => ({ field: d.field, action: d.action, rule: d.rule }));
+    const actionsTaken = [
+      ...it.actions,
+      decision.action === "update" ? "lead_updated" : "lead_preserved",
+      ...(merge.manual_work_detected ? ["manual_work_preserved"] : []),
+    ];
+    it.indexes.forEach((index) => {
+      const o = emptyOutcome(index, action);
+      o.lead_id = row.id;
+      o.halopsa = {
+        client_id: row.haloClientId,
+        site_id: row.haloSiteId,
+        user_id: row.haloUserId,
+        ticket_id: row.haloTicketId,
+      };
+      o.actions_taken = actionsTaken;
+      o.quality_score = it.score;
+      o.lists = built.lists;
+      o.fields_updated = decision.action === "update" ? merge.fields_updated : [];
+      o.fields_preserved = merge.fields_preserved;
+      o.reasons = decision.reasons;
+      o.issues = it.warnings;
+      outcomes.push(o);
+    });
+    audit.push({
+      actor: ctx.actor,
+      action: `lead.${action}`,
+      entity: "lead",
+      entityId: row.id,
+      leadId: row.id,
+      rule: decision.reasons[0]?.code ?? "smart_merge",
+      detail: {
+        source: it.lead.provenance.source,
+        fields_updated: decision.action === "update" ? merge.fields_updated : [],
+        fields_preserved: merge.fields_preserved,
+        decisions,
+        reasons: decision.reasons,
+        stage_advanced: merge.stage_advanced,
+        manual_work_detected: merge.manual_work_detected,
+        indexes: it.indexes,
+      },
+      requestId: ctx.requestId,
+    });
+  }
+
+  if (halo) {
+    try {
+      if (userUpdates.length > 0) await halo.updateUsers(userUpdates);
+      if (ticketUpdates.length > 0) await halo.updateTickets(ticketUpdates);
+    } catch (err) {
+      if (err instanceof HaloThrottledError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      return {
+        outcomes: outcomes.map((o) => ({
+          ...o,
+          action: o.action === "updated" ? "failed" : o.action,
+          error: o.action === "updated" ? { code: "EXTERNAL_API_ERROR", message } : null,
+        })),
+        audit,
+      };
+    }
+    await runBatch(ctx.db, statements);
+  }
+  return { outcomes, audit };
+}
+
+/** The incoming record merged with what other providers said before, by precedence. */
+function combine(
+  incoming: CanonicalLead,
+  stored: { source: string; record: unknown }[],
+): CanonicalLead {
+  const others = stored
+    .filter((s) => s.source !== incoming.provenance.source)
+    .flatMap((s) => {
+      const parsed = CanonicalLeadSchema.safeParse(s.record);
+      return parsed.success ? [parsed.data] : [];
+    });
+  return mergeByPrecedence([incoming, ...others])?.lead ?? incoming;
+}
+
+/** Our list tags are added to the ticket's tags; a tag someone added by hand is never removed. */
+function mergedTags(current: string[], lists: string[]): { text: string }[] | null {
+  const missing = lists.filter((l) => !current.includes(l));
+  if (missing.length === 0) return null;
+  return [...current, ...missing].map((text) => ({ text }));
+}
+
+function storedTicketState(
+  ctx: ImportContext,
+  stage: string,
+  status: string,
+): { tickettype_id: number; status_id: number } {
+  const lc = ctx.config.halopsa.lifecycle;
+  const ids =
+    stage === "prospect" ? lc.prospect : stage === "opportunity" ? lc.opportunity : lc.lead;
+  const statuses: Record<string, number> = ids.statuses;
+  return {
+    tickettype_id: ids.ticket_type_id,
+    status_id: statuses[status] ?? lc.lead.statuses.new_lead,
+  };
+}

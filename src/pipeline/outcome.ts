@@ -1,0 +1,60 @@
+import type { Issue } from "../domain/lead";
+
+export type OutcomeAction =
+  | "created"
+  | "updated"
+  | "preserved"
+  | "merged"
+  | "rejected"
+  | "suppressed"
+  | "failed";
+
+/** What happened to one submitted record (or, for a multi-lead record, one of its leads). */
+export interface ImportOutcome {
+  index: number;
+  action: OutcomeAction;
+  lead_id: string | null;
+  halopsa: {
+    client_id: number | null;
+    site_id: number | null;
+    user_id: number | null;
+    ticket_id: number | null;
+  };
+  actions_taken: string[];
+  quality_score: number | null;
+  lists: string[];
+  fields_updated: string[];
+  fields_preserved: string[];
+  reasons: { code: string; message: string }[];
+  issues: Issue[];
+  error: { code: string; message: string } | null;
+}
+
+export function emptyOutcome(index: number, action: OutcomeAction): ImportOutcome {
+  return {
+    index,
+    action,
+    lead_id: null,
+    halopsa: { client_id: null, site_id: null, user_id: null, ticket_id: null },
+    actions_taken: [],
+    quality_score: null,
+    lists: [],
+    fields_updated: [],
+    fields_preserved: [],
+    reasons: [],
+    issues: [],
+    error: null,
+  };
+}
+
+export interface ImportOptions {
+  deduplication: boolean;
+  update_existing: boolean;
+  custom_fields: boolean;
+}
+
+export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {
+  deduplication: true,
+  update_existing: true,
+  custom_fields: true,
+};

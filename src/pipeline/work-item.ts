@@ -1,0 +1,18 @@
+import type { LeadRow } from "../db/leads-repo";
+import type { CompanyKey, DedupKey } from "../domain/dedup-key";
+import type { CanonicalLead, Issue } from "../domain/lead";
+import type { LeadSuppressionKey } from "../domain/suppression";
+
+/** One lead moving through a run: the submitted indexes it stands for and what is known of it. */
+export interface WorkItem {
+  /** Submitted indexes; more than one when a batch held the same person twice. */
+  indexes: number[];
+  lead: CanonicalLead;
+  score: number;
+  dedupKey: DedupKey;
+  companyKey: CompanyKey | null;
+  suppressionKeys: LeadSuppressionKey[];
+  warnings: Issue[];
+  actions: string[];
+  existing: LeadRow | null;
+}

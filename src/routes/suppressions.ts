@@ -1,0 +1,191 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { writeAudit } from "../db/audit";
+import { database } from "../db/client";
+import {
+  addSuppression,
+  deleteSuppression,
+  listSuppressions,
+  type SuppressionRow,
+} from "../db/suppressions-repo";
+import { normaliseSuppressionKey } from "../domain/suppression";
+import { AppError } from "../http/errors";
+import {
+  authErrors,
+  bearerSecurity,
+  bodyErrors,
+  jsonBody,
+  jsonResponse,
+  notFoundError,
+} from "../http/openapi-common";
+import { PageQuerySchema, PaginationSchema, page } from "../http/paging";
+import { newRouter } from "../http/router";
+import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
+
+const KIND = z.enum(["email", "phone", "domain"]);
+
+const SuppressionSchema = z
+  .object({
+    id: z.string(),
+    kind: KIND,
+    value: z.string().openapi({ description: "Normalised: lower-case email, E.164, bare domain" }),
+    reason: z.string().nullable(),
+    origin: z.string().openapi({ description: "api, apollo, zoominfo, hunter or halopsa" }),
+    created_by: z.string(),
+    created_at: z.string(),
+  })
+  .openapi("Suppression");
+
+const CreateSuppressionSchema = z
+  .object({
+    kind: KIND,
+    value: z.string().trim().min(1).max(320),
+    reason: z.string().trim().max(500).optional(),
+    default_country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional()
+      .openapi({ description: "ISO country for a phone number written without +" }),
+  })
+  .strict()
+  .openapi("CreateSuppression");
+
+const toApi = (row: SuppressionRow): z.infer<typeof SuppressionSchema> => ({
+  id: row.id,
+  kind: row.kind as z.infer<typeof KIND>,
+  value: row.value,
+  reason: row.reason,
+  origin: row.origin,
+  created_by: row.createdBy,
+  created_at: row.createdAt,
+});
+
+export const suppressionRoutes = newRouter();
+
+suppressionRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Suppressions"],
+    summary: "List Do-Not-Contact entries",
+    security: bearerSecurity,
+    middleware: [requireScope("read")] as const,
+    request: {
+      query: PageQuerySchema.extend({ kind: KIND.optional(), value: z.string().optional() }),
+    },
+    responses: {
+      200: jsonResponse(
+        z.object({ suppressions: z.array(SuppressionSchema), pagination: PaginationSchema }),
+        "Newest first",
+      ),
+      ...bodyErrors,
+      ...authErrors,
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const value = q.kind && q.value ? normaliseSuppressionKey(q.kind, q.value)?.value : q.value;
+    const rows = await listSuppressions(database(c.env.DB), {
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(value ? { value } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+      limit: q.limit + 1,
+    });
+    const { items, pagination } = page(rows, q.limit);
+    return c.json({ suppressions: items.map(toApi), pagination }, 200);
+  },
+);
+
+suppressionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["Suppressions"],
+    summary: "Add a Do-Not-Contact entry",
+    description:
+      "Blocks every future create or update in HaloPSA of a lead with this email, phone or " +
+      "domain (a domain blocks everyone at it), from any provider, in any letter case.",
+    security: bearerSecurity,
+    middleware: [requireScope("write"), idempotency] as const,
+    request: { body: jsonBody(CreateSuppressionSchema) },
+    responses: {
+      201: jsonResponse(SuppressionSchema, "Added"),
+      200: jsonResponse(SuppressionSchema, "Already suppressed; the existing entry"),
+      ...bodyErrors,
+      ...authErrors,
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const key = normaliseSuppressionKey(body.kind, body.value, body.default_country);
+    if (!key) {
+      throw new AppError("VALIDATION_ERROR", `Not a valid ${body.kind}`, {
+        details: { field: "value", value: body.value },
+      });
+    }
+    const db = database(c.env.DB);
+    const { row, created } = await addSuppression(db, {
+      ...key,
+      reason: body.reason ?? null,
+      origin: "api",
+      createdBy: c.var.principal.keyId,
+    });
+    if (created) {
+      await writeAudit(
+        db,
+        [
+          {
+            actor: c.var.principal.keyId,
+            action: "suppression.added",
+            entity: "suppression",
+            entityId: row.id,
+            rule: "manual_suppression",
+            detail: { kind: row.kind, value: row.value, reason: row.reason },
+            requestId: c.var.requestId,
+          },
+        ],
+        new Date(),
+      );
+    }
+    return c.json(toApi(row), created ? 201 : 200);
+  },
+);
+
+suppressionRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{id}",
+    tags: ["Suppressions"],
+    summary: "Remove a Do-Not-Contact entry (admin; audited)",
+    security: bearerSecurity,
+    middleware: [requireScope("admin")] as const,
+    request: { params: z.object({ id: z.string().regex(/^sup_[0-9a-z]{26}$/) }) },
+    responses: { 204: { description: "Removed" }, ...bodyErrors, ...authErrors, ...notFoundError },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const db = database(c.env.DB);
+    const row = await deleteSuppression(db, id);
+    if (!row) {
+      throw new AppError("RESOURCE_NOT_FOUND", "No suppression with this id", {
+        details: { field: "id", value: id },
+      });
+    }
+    await writeAudit(
+      db,
+      [
+        {
+          actor: c.var.principal.keyId,
+          action: "suppression.removed",
+          entity: "suppression",
+          entityId: id,
+          rule: "admin_override",
+          detail: { kind: row.kind, value: row.value, reason: row.reason, origin: row.origin },
+          requestId: c.var.requestId,
+        },
+      ],
+      new Date(),
+    );
+    return c.body(null, 204);
+  },
+);

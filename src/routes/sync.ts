@@ -1,0 +1,86 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { AppError } from "../http/errors";
+import {
+  authErrors,
+  bearerSecurity,
+  bodyErrors,
+  conflictError,
+  jsonBody,
+  jsonResponse,
+  upstreamError,
+} from "../http/openapi-common";
+import { newRouter } from "../http/router";
+import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
+import { importLeads } from "../pipeline/import-leads";
+import type { ImportOutcome } from "../pipeline/outcome";
+import { rejection, requestImportContext } from "../pipeline/run";
+import { SyncLeadRequestSchema, SyncLeadResponseSchema } from "./lead-schemas";
+
+/** An interactive sync may wait this long for HaloPSA's window before answering 503. */
+const INTERACTIVE_WAIT_MS = 10_000;
+
+export const syncRoutes = newRouter();
+
+syncRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/leads",
+    tags: ["Sync"],
+    summary: "Import one lead into HaloPSA",
+    description:
+      "Normalises, scores, suppresses and de-duplicates the record, then creates the HaloPSA " +
+      "client, site, user and lead ticket as needed (a known company costs no client or site " +
+      "call), or merges it into the existing lead without overwriting manual work. Send " +
+      "`Idempotency-Key` to make retries safe.",
+    security: bearerSecurity,
+    middleware: [requireScope("write"), idempotency] as const,
+    request: { body: jsonBody(SyncLeadRequestSchema) },
+    responses: {
+      201: jsonResponse(SyncLeadResponseSchema, "Created"),
+      200: jsonResponse(SyncLeadResponseSchema, "Merged, preserved or suppressed"),
+      ...bodyErrors,
+      ...authErrors,
+      ...conflictError,
+      ...upstreamError,
+      503: jsonResponse(z.object({}), "HaloPSA's rate limit is spent; retry after Retry-After"),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const ctx = await requestImportContext(c, body.options, {
+      dryRun: false,
+      maxWaitMs: INTERACTIVE_WAIT_MS,
+    });
+    const outcomes = await importLeads(ctx, [{ index: 0, source: body.source, data: body.data }]);
+    const refused = rejection(outcomes);
+    if (refused) throw refused;
+    const failure = outcomes.find((o) => o.action === "failed");
+    if (failure && outcomes.every((o) => o.action === "failed" || o.action === "rejected")) {
+      throw new AppError("EXTERNAL_API_ERROR", failure.error?.message ?? "HaloPSA write failed", {
+        details: { lead_id: failure.lead_id, retryable: true },
+      });
+    }
+    const primary = outcomes.find((o) => o.action !== "rejected") ?? outcomes[0];
+    if (!primary) throw new AppError("INTERNAL_ERROR", "the import produced no outcome");
+    return c.json(summary(primary, outcomes), primary.action === "created" ? 201 : 200);
+  },
+);
+
+function summary(primary: ImportOutcome, all: ImportOutcome[]) {
+  return {
+    success: primary.action !== "failed",
+    action: primary.action,
+    lead_id: primary.lead_id,
+    halopsa_ticket_id: primary.halopsa.ticket_id,
+    halopsa: primary.halopsa,
+    actions_taken: primary.actions_taken,
+    quality_score: primary.quality_score,
+    lists: primary.lists,
+    fields_updated: primary.fields_updated,
+    fields_preserved: primary.fields_preserved,
+    reasons: primary.reasons,
+    warnings: primary.issues,
+    results: all,
+  };
+}
