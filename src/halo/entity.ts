@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../http/errors";
-import { haloError, haloShapeError, haloUnavailable } from "./errors";
+import { HaloThrottledError, haloError, haloShapeError, haloUnavailable } from "./errors";
 import { listAll, MAX_PAGE_SIZE, type PageQuery, pages } from "./paging";
 import { envelope } from "./schemas";
 import { type Halo, read, write } from "./transport";
@@ -172,9 +172,15 @@ export async function upsertEntity<R extends { id: number }, W extends Record<st
   const prepared = items.map((item, index) => {
     const parsed = entity.write.safeParse(item);
     if (!parsed.success) {
-      throw new AppError("INTERNAL_ERROR", `Invalid ${entity.path} payload at [${index}]`, {
-        cause: parsed.error,
-      });
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join(".") || "item"}: ${issue.message}` : "invalid";
+      throw new AppError(
+        "INTERNAL_ERROR",
+        `Invalid ${entity.path} payload at [${index}]: ${where}`,
+        {
+          cause: parsed.error,
+        },
+      );
     }
     const body = compact(parsed.data as Record<string, unknown>);
     const key = entity.writeKey(item);
@@ -185,11 +191,20 @@ export async function upsertEntity<R extends { id: number }, W extends Record<st
   });
 
   const results: UpsertResult<R>[] = [];
-  for (let start = 0; start < prepared.length; start += chunkSize) {
-    const chunk = prepared.slice(start, start + chunkSize);
-    const saved = await upsertChunk(halo, entity, chunk, options);
-    results.push(...saved);
-    await options.onChunk?.(saved);
+  const progress = { posted: false };
+  try {
+    for (let start = 0; start < prepared.length; start += chunkSize) {
+      const chunk = prepared.slice(start, start + chunkSize);
+      const saved = await upsertChunk(halo, entity, chunk, options, progress);
+      results.push(...saved);
+      await options.onChunk?.(saved);
+    }
+  } catch (err) {
+    // Tell the caller whether a re-delivery must look records up before creating them.
+    if (err instanceof HaloThrottledError && progress.posted && !err.maybeWritten) {
+      throw new HaloThrottledError(err.retryAfterMs, String(err.details?.reason ?? ""), true);
+    }
+    throw err;
   }
   return results.sort((a, b) => a.index - b.index);
 }
@@ -206,6 +221,7 @@ async function upsertChunk<R extends { id: number }, W extends Record<string, un
   entity: Entity<R, W>,
   chunk: Prepared[],
   options: UpsertOptions<R>,
+  progress: { posted: boolean },
 ): Promise<UpsertResult<R>[]> {
   const done: UpsertResult<R>[] = [];
   let pending = chunk;
@@ -240,6 +256,7 @@ async function upsertChunk<R extends { id: number }, W extends Record<string, un
       query: { returnall: true },
       body: pending.map((p) => p.body),
     });
+    progress.posted = true;
     if (outcome.kind === "uncertain") {
       why = outcome.why;
       // Updates are idempotent and are simply sent again; creates are looked up first.

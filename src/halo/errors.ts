@@ -77,8 +77,14 @@ export function haloShapeError(
  */
 export class HaloThrottledError extends AppError {
   readonly retryAfterMs: number;
+  /**
+   * Whether the operation that was cut short had already sent a write (an earlier chunk of an
+   * upsert): if so, a retry must look its records up first (`mayExist`). The throttled request
+   * itself was never processed — refused by the gate, or answered 429 by HaloPSA.
+   */
+  readonly maybeWritten: boolean;
 
-  constructor(retryAfterMs: number, reason: string) {
+  constructor(retryAfterMs: number, reason: string, maybeWritten = false) {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     super(
       "SERVICE_UNAVAILABLE",
@@ -90,5 +96,6 @@ export class HaloThrottledError extends AppError {
     );
     this.name = "HaloThrottledError";
     this.retryAfterMs = retryAfterMs;
+    this.maybeWritten = maybeWritten;
   }
 }

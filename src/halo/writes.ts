@@ -10,6 +10,11 @@ const id = z.number().int();
 /** A reference not known yet is null in the domain's payloads; nulls are never sent. */
 const ref = id.nullish();
 const str = z.string().nullish();
+/**
+ * Required on create, but an update (`id` set) merges into the stored record and may leave it
+ * out; HaloPSA itself answers 400 for a create without it (§3.5).
+ */
+const requiredOnCreate = z.string().min(1).optional();
 
 const CustomFieldWrite = z.strictObject({
   id,
@@ -18,7 +23,7 @@ const CustomFieldWrite = z.strictObject({
 
 export const ClientWrite = z.strictObject({
   id: id.optional(),
-  name: z.string().min(1),
+  name: requiredOnCreate,
   website: str,
   notes: str,
   ref: str,
@@ -28,7 +33,7 @@ export const ClientWrite = z.strictObject({
 
 export const SiteWrite = z.strictObject({
   id: id.optional(),
-  name: z.string().min(1),
+  name: requiredOnCreate,
   client_id: ref,
   phonenumber: str,
   ref: str,
@@ -38,7 +43,7 @@ export const SiteWrite = z.strictObject({
 
 export const UserWrite = z.strictObject({
   id: id.optional(),
-  name: z.string().min(1),
+  name: requiredOnCreate,
   firstname: str,
   surname: str,
   emailaddress: str,
@@ -55,7 +60,7 @@ export const UserWrite = z.strictObject({
 
 export const TicketWrite = z.strictObject({
   id: id.optional(),
-  summary: z.string().min(1),
+  summary: requiredOnCreate,
   details: str,
   details_html: str,
   tickettype_id: id.optional(),
