@@ -14,6 +14,7 @@ import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
 import { listsRoutes } from "./routes/lists";
+import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
 import { validateRoutes } from "./routes/validate";
@@ -29,6 +30,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/health", healthRoutes);
   api.route("/keys", keysRoutes);
   api.route("/config", configRoutes);
+  api.route("/sync/providers", providerSyncRoutes);
   api.route("/halo", haloRoutes);
   api.route("/sync", syncRoutes);
   api.route("/sync", bulkRoutes);

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { handleQueue } from "./jobs/consumer";
+import { handleScheduled } from "./jobs/cron";
 
 export { HaloGate } from "./halo/gate";
 
@@ -8,4 +9,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,81 @@
+import type { z } from "zod";
+import { database } from "../db/client";
+import { loadConfig } from "../db/config-repo";
+import { deleteExpiredKeys } from "../db/idempotency-repo";
+import { runProviderSync } from "../providers/sync/run";
+import { apiKeyFor } from "../providers/sync/sources";
+import { SYNC_PROVIDERS, type SyncRunSummary } from "../providers/sync/types";
+import type { ProviderSyncMessage } from "./messages";
+
+/** The crons in wrangler.jsonc `triggers.crons`. */
+export const SYNC_CRON = "*/15 * * * *";
+export const HOUSEKEEPING_CRON = "0 3 * * *";
+
+/**
+ * Every saved search of every enabled provider that has an API key. The searches of one
+ * provider run one after another (they share its rate limit and credits); providers run side
+ * by side (their limits are independent). Runs happen inside the scheduled invocation rather
+ * than through `provider.sync` queue messages: a run is bounded by `max_pages_per_run`, a cron
+ * invocation may last 15 minutes, and the checkpoint plus the lease in `sync_cursors` already
+ * give what a queue would (resume after a crash, no double runs). `runSyncMessage` handles
+ * the message type for when a run should be queued instead.
+ */
+export async function runScheduledSyncs(env: Env, now: Date): Promise<SyncRunSummary[]> {
+  const { config } = await loadConfig(database(env.DB));
+  const byProvider = SYNC_PROVIDERS.filter(
+    (p) => config.providers[p].enabled && apiKeyFor(env, p) !== undefined,
+  ).map(async (provider) => {
+    const out: SyncRunSummary[] = [];
+    for (const search of config.providers[provider].saved_searches) {
+      try {
+        out.push(await runProviderSync(env, provider, search.id, now, { trigger: "cron" }));
+      } catch (err) {
+        // One broken search must not stop the others; the runner already logged provider errors.
+        console.error(
+          JSON.stringify({
+            level: "error",
+            source: `cron:${provider}:${search.id}`,
+            message: String(err),
+          }),
+        );
+      }
+    }
+    return out;
+  });
+  return (await Promise.all(byProvider)).flat();
+}
+
+/** Daily housekeeping: expired idempotency keys go. */
+export async function runHousekeeping(env: Env, now: Date): Promise<void> {
+  await deleteExpiredKeys(database(env.DB), now.toISOString());
+}
+
+/** The Worker's `scheduled` handler. */
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
+  const now = new Date(controller.scheduledTime);
+  switch (controller.cron) {
+    case SYNC_CRON:
+      ctx.waitUntil(runScheduledSyncs(env, now).then(() => undefined));
+      return;
+    case HOUSEKEEPING_CRON:
+      ctx.waitUntil(runHousekeeping(env, now));
+      return;
+    default:
+      console.warn(JSON.stringify({ level: "warn", message: `unknown cron "${controller.cron}"` }));
+  }
+}
+
+/** For the queue consumer: runs the search a `provider.sync` message names. */
+export async function runSyncMessage(
+  env: Env,
+  message: z.infer<typeof ProviderSyncMessage>,
+  now: Date = new Date(),
+): Promise<SyncRunSummary> {
+  return runProviderSync(env, message.provider, message.search_id, now, {
+    trigger: `queue:${message.run_id}`,
+  });
+}
