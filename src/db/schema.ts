@@ -256,3 +256,28 @@ export const syncCursors = sqliteTable(
   },
   (t) => [uniqueIndex("sync_cursors_pk").on(t.provider, t.searchId)],
 );
+
+/**
+ * Runs of the HaloPSA index (POST /halo/index): where the run is (entity, ticket stage, page)
+ * and what it has counted so far. A queue message is processed only when it names the run's
+ * current step, so a re-delivered page is never counted twice.
+ */
+export const haloIndexRuns = sqliteTable(
+  "halo_index_runs",
+  {
+    id: text("id").primaryKey(),
+    status: text("status").notNull(),
+    entity: text("entity").notNull(),
+    stage: text("stage"),
+    page: integer("page").notNull(),
+    /** Records read in the current entity pass, to compare with HaloPSA's record_count. */
+    passRead: integer("pass_read").notNull().default(0),
+    counts: text("counts", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    error: text("error"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [index("halo_index_runs_status_idx").on(t.status, t.updatedAt)],
+);

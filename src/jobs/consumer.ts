@@ -3,6 +3,8 @@ import { chunkItems, updateItemStatement } from "../db/jobs-repo";
 import { runBatch } from "../db/leads-repo";
 import { errorLog } from "../db/schema";
 import { HaloThrottledError } from "../halo/errors";
+import { runIndexPage } from "../halo-index/run-page";
+import { failRun } from "../halo-index/runs-repo";
 import { finish, runChunk } from "./chunk-runner";
 import { JobMessage } from "./messages";
 
@@ -44,6 +46,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
           continue;
         }
       }
+      if (body.type === "halo.index") await runIndexPage(env, body, new Date());
       message.ack();
     } catch (err) {
       if (err instanceof HaloThrottledError) {
@@ -89,6 +92,11 @@ async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
         ),
       );
       await finish(env, job_id, now);
+    }
+    if (parsed.success && parsed.data.type === "halo.index") {
+      // The run cannot go on without this page; say so rather than leave it "running".
+      const at = new Date().toISOString();
+      await failRun(database(env.DB), parsed.data.run_id, "a page exhausted its retries", at);
     }
     await logError(env, "DEAD_LETTER", "a job message exhausted its retries", message.body);
     message.ack();

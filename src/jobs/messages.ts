@@ -19,12 +19,16 @@ export const ProviderSyncMessage = z.object({
   run_id: z.string(),
 });
 
+/** One page of the HaloPSA index run (src/halo-index): clients, sites, users, then tickets. */
 export const HaloIndexMessage = z.object({
   type: z.literal("halo.index"),
   run_id: z.string(),
-  entity: z.enum(["clients", "users", "tickets"]),
+  entity: z.enum(["clients", "sites", "users", "tickets"]),
+  /** Tickets are read one lifecycle stage (its ticket type) at a time. */
+  stage: z.enum(["lead", "prospect", "opportunity"]).optional(),
   page: z.number().int().min(1),
 });
+export type HaloIndexMessage = z.infer<typeof HaloIndexMessage>;
 
 export const JobMessage = z.discriminatedUnion("type", [
   ImportChunkMessage,

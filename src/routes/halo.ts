@@ -8,6 +8,7 @@ import { haloSettings } from "../halo/settings";
 import { authErrors, bearerSecurity, jsonResponse, upstreamError } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
+import { haloIndexRoutes } from "./halo-index";
 
 /** An interactive call: wait out a short throttle rather than failing at once. */
 const DISCOVER_MAX_WAIT_MS = 5_000;
@@ -83,3 +84,6 @@ haloRoutes.openapi(
     );
   },
 );
+
+// POST /halo/index and GET /halo/index/{run_id}: seeding the dedup index from the tenant.
+haloRoutes.route("/index", haloIndexRoutes);
