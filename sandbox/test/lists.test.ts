@@ -138,6 +138,22 @@ describe("search and filters", () => {
     expect(byKey.tickets.map((t) => t.summary)).toEqual(["prospect"]);
   });
 
+  it("returns only the tickets named by ticketids", async () => {
+    const halo = new Halo();
+    const saved = await halo.json<Rec[]>(
+      halo.post("Tickets?returnall=true", [
+        { summary: "one", tickettype_id: 1 },
+        { summary: "two", tickettype_id: 1 },
+        { summary: "three", tickettype_id: 1 },
+      ]),
+    );
+    const ids = saved.map((t) => t.id);
+    const picked = await halo.json<Envelope<"tickets">>(
+      halo.get(`Tickets?ticketids=${ids[0]},${ids[2]}`),
+    );
+    expect(picked.tickets.map((t) => t.summary).sort()).toEqual(["one", "three"]);
+  });
+
   it("finds clients and sites by ref through advanced_search, sites by client_id", async () => {
     const halo = new Halo();
     const [a, b] = [

@@ -14,7 +14,7 @@ import { SOURCE_LABELS } from "../domain/lead";
 import { HaloThrottledError } from "../halo/errors";
 import { newId } from "../ids";
 import type { ImportContext } from "./context";
-import type { CreateOptions } from "./halo-port";
+import type { CreateOptions, HaloRecordUpdate } from "./halo-port";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { buildPayloads, type LeadPayloads } from "./payloads";
 import type { WorkItem } from "./work-item";
@@ -35,9 +35,9 @@ interface Pending {
 export async function createLeads(
   ctx: ImportContext,
   items: WorkItem[],
-): Promise<{ outcomes: ImportOutcome[]; audit: AuditEntry[] }> {
-  if (items.length === 0) return { outcomes: [], audit: [] };
-  if (ctx.halo === null) return dryRun(ctx, items);
+  updates: { users: HaloRecordUpdate[]; tickets: HaloRecordUpdate[] } = { users: [], tickets: [] },
+): Promise<{ outcomes: ImportOutcome[]; audit: AuditEntry[]; updateError: string | null }> {
+  if (ctx.halo === null) return { ...dryRun(ctx, items), updateError: null };
   const at = ctx.now.toISOString();
 
   // 1. Claim the dedup keys in D1 before any HaloPSA write: the UNIQUE index makes a concurrent
@@ -106,7 +106,7 @@ export async function createLeads(
   }
 
   await createCompanies(ctx, pending);
-  await createPeople(ctx, pending);
+  const updateError = await createPeople(ctx, pending, updates);
 
   const audit: AuditEntry[] = [];
   const statements = [];
@@ -182,7 +182,7 @@ export async function createLeads(
     });
   }
   await runBatch(ctx.db, statements);
-  return { outcomes, audit };
+  return { outcomes, audit, updateError };
 }
 
 async function createCompanies(ctx: ImportContext, pending: Pending[]): Promise<void> {
@@ -270,9 +270,13 @@ async function createCompanies(ctx: ImportContext, pending: Pending[]): Promise<
   }
 }
 
-async function createPeople(ctx: ImportContext, pending: Pending[]): Promise<void> {
+async function createPeople(
+  ctx: ImportContext,
+  pending: Pending[],
+  updates: { users: HaloRecordUpdate[]; tickets: HaloRecordUpdate[] },
+): Promise<string | null> {
   const halo = ctx.halo;
-  if (!halo) return;
+  if (!halo) return null;
   const at = ctx.now.toISOString();
   const mark = (batch: Pending[], on: boolean) =>
     runBatch(
@@ -283,17 +287,20 @@ async function createPeople(ctx: ImportContext, pending: Pending[]): Promise<voi
       }),
     );
 
-  await phase(
+  const userError = await phase(
     pending.filter((p) => !p.failed && p.row.haloUserId === null),
     (p) => p.row.writePending,
     mark,
-    (batch, opts) =>
+    (batch, opts, extra) =>
       halo.createUsers(
-        batch.map((p) => ({
-          ...p.built.payloads.user,
-          client_id: p.company.haloClientId,
-          site_id: p.company.haloSiteId,
-        })),
+        [
+          ...batch.map((p) => ({
+            ...p.built.payloads.user,
+            client_id: p.company.haloClientId,
+            site_id: p.company.haloSiteId,
+          })),
+          ...extra,
+        ],
         opts,
       ),
     (batch, ids) =>
@@ -312,20 +319,24 @@ async function createPeople(ctx: ImportContext, pending: Pending[]): Promise<voi
           });
         }),
       ),
+    updates.users,
   );
 
-  await phase(
+  const ticketError = await phase(
     pending.filter((p) => !p.failed && p.row.haloTicketId === null && p.row.haloUserId !== null),
     (p) => p.row.writePending,
     mark,
-    (batch, opts) =>
+    (batch, opts, extra) =>
       halo.createTickets(
-        batch.map((p) => ({
-          ...p.built.payloads.ticket,
-          client_id: p.company.haloClientId,
-          site_id: p.company.haloSiteId,
-          user_id: p.row.haloUserId,
-        })),
+        [
+          ...batch.map((p) => ({
+            ...p.built.payloads.ticket,
+            client_id: p.company.haloClientId,
+            site_id: p.company.haloSiteId,
+            user_id: p.row.haloUserId,
+          })),
+          ...extra,
+        ],
         opts,
       ),
     (batch, ids) =>
@@ -345,6 +356,7 @@ async function createPeople(ctx: ImportContext, pending: Pending[]): Promise<voi
           });
         }),
       ),
+    updates.tickets,
   );
   for (const p of pending) {
     if (!p.failed && (p.row.haloUserId === null || p.row.haloTicketId === null)) {
@@ -354,6 +366,7 @@ async function createPeople(ctx: ImportContext, pending: Pending[]): Promise<voi
       };
     }
   }
+  return userError ?? ticketError;
 }
 
 /**
@@ -367,31 +380,37 @@ async function phase(
   batch: Pending[],
   wasPending: (p: Pending) => boolean,
   mark: (batch: Pending[], on: boolean) => Promise<void>,
-  create: (batch: Pending[], opts: CreateOptions) => Promise<number[]>,
+  create: (batch: Pending[], opts: CreateOptions, extra: HaloRecordUpdate[]) => Promise<number[]>,
   save: (batch: Pending[], ids: number[]) => Promise<void>,
-): Promise<void> {
-  if (batch.length === 0) return;
+  extra: HaloRecordUpdate[] = [],
+): Promise<string | null> {
+  if (batch.length === 0 && extra.length === 0) return null;
   const resumed = batch.filter(wasPending);
   const fresh = batch.filter((p) => !wasPending(p));
-  await mark(fresh, true);
-  for (const [part, opts] of [
-    [fresh, {}],
-    [resumed, { mayExist: true }],
-  ] as const) {
-    if (part.length === 0) continue;
+  if (fresh.length > 0) await mark(fresh, true);
+  let extraError: string | null = null;
+  const parts: [Pending[], CreateOptions, HaloRecordUpdate[]][] = [
+    [fresh, {}, extra],
+    [resumed, { mayExist: true }, []],
+  ];
+  for (const [part, opts, updates] of parts) {
+    if (part.length === 0 && updates.length === 0) continue;
     try {
-      await save(part, await create(part, opts));
+      const ids = await create(part, opts, updates);
+      if (part.length > 0) await save(part, ids.slice(0, part.length));
     } catch (err) {
       if (err instanceof HaloThrottledError) {
         // Refused before anything was sent: this attempt left nothing to look up next time
         // (rows marked by an earlier attempt stay marked).
-        if (!err.maybeWritten && part === fresh) await mark(part, false);
+        if (!err.maybeWritten && part === fresh && part.length > 0) await mark(part, false);
         throw err;
       }
       const message = err instanceof Error ? err.message : String(err);
       for (const p of part) p.failed = { code: "EXTERNAL_API_ERROR", message };
+      if (updates.length > 0) extraError = message;
     }
   }
+  return extraError;
 }
 
 function pick(fields: Record<string, unknown>, prefix: string): Record<string, unknown> {

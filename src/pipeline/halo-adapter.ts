@@ -3,13 +3,13 @@ import type { CustomFieldValue } from "../domain/halo-mapping";
 import { haloClient } from "../halo/client";
 import { upsertClients } from "../halo/resources/clients";
 import { upsertSites } from "../halo/resources/sites";
-import { getTicket, upsertTickets } from "../halo/resources/tickets";
+import { listTickets, upsertTickets } from "../halo/resources/tickets";
 import { getUser, upsertUsers } from "../halo/resources/users";
 import type { TicketRecord, UserRecord } from "../halo/schemas";
 import { haloSettings } from "../halo/settings";
 import type { Halo } from "../halo/transport";
 import type { TicketWrite, UserWrite } from "../halo/writes";
-import type { HaloPort, HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
+import type { HaloPort, HaloTicketView, HaloUserView } from "./halo-port";
 
 /** Fields of a user and a ticket the smart merge compares with what LeadBridge last wrote. */
 const USER_FIELDS = [
@@ -41,22 +41,49 @@ export function haloPort(
     createSites: (records, opts) =>
       ids(upsertSites(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
     createUsers: (records, opts) =>
-      ids(upsertUsers(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+      ids(
+        upsertUsers(halo, records as UserWrite[], {
+          chunkSize: CHUNK,
+          mayExist: opts?.mayExist ?? false,
+        }),
+      ),
     createTickets: (records, opts) =>
-      ids(upsertTickets(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
-    updateUsers: async (records) => {
-      await upsertUsers(halo, records as unknown as UserWrite[], { chunkSize: CHUNK });
-    },
-    updateTickets: async (records) => {
-      await upsertTickets(halo, records.map(ticketUpdate), { chunkSize: CHUNK });
-    },
-    getTickets: (list) => getEach(halo, list, getTicket, ticketView),
+      ids(
+        upsertTickets(halo, records as TicketWrite[], {
+          chunkSize: CHUNK,
+          mayExist: opts?.mayExist ?? false,
+        }),
+      ),
+    getTickets: (list) => getTicketsByIds(halo, list, customFieldIds(config)),
     getUsers: (list) => getEach(halo, list, getUser, userView),
   };
 }
 
-function ticketUpdate(r: HaloRecordUpdate): TicketWrite {
-  return r as unknown as TicketWrite;
+/**
+ * Tickets by id, 100 per call: the list endpoint's `ticketids` filter ("returns only the
+ * tickets specified"), with the tenant's custom fields asked for by id since lists leave them
+ * out otherwise.
+ */
+async function getTicketsByIds(
+  halo: Halo,
+  ids: number[],
+  cfIds: number[],
+): Promise<Map<number, HaloTicketView>> {
+  const out = new Map<number, HaloTicketView>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const part = unique.slice(i, i + CHUNK);
+    const found = await listTickets(halo, {
+      ticketids: part.join(","),
+      ...(cfIds.length > 0 ? { include_custom_fields: cfIds.join(",") } : {}),
+    });
+    for (const t of found) if (part.includes(t.id)) out.set(t.id, ticketView(t));
+  }
+  return out;
+}
+
+function customFieldIds(config: IntegrationConfig): number[] {
+  return config.halopsa.custom_fields_enabled ? Object.values(config.halopsa.custom_fields) : [];
 }
 
 /** One GET per record: HaloPSA has no multi-id read, and merges are the rarer path. */

@@ -21,11 +21,18 @@ export interface HaloPort {
     records: (HaloSitePayload & { client_id: number })[],
     opts?: CreateOptions,
   ): Promise<number[]>;
-  createUsers(records: HaloUserPayload[], opts?: CreateOptions): Promise<number[]>;
-  createTickets(records: HaloTicketPayload[], opts?: CreateOptions): Promise<number[]>;
-  /** Array-upsert updates: each record carries its `id` and only the fields to change. */
-  updateUsers(records: HaloRecordUpdate[]): Promise<void>;
-  updateTickets(records: HaloRecordUpdate[]): Promise<void>;
+  /**
+   * Users and tickets take creates and updates in one array (HaloPSA's POST is an upsert: a
+   * record with an `id` updates it), so a batch's merges ride along with its creates.
+   */
+  createUsers(
+    records: (HaloUserPayload | HaloRecordUpdate)[],
+    opts?: CreateOptions,
+  ): Promise<number[]>;
+  createTickets(
+    records: (HaloTicketPayload | HaloRecordUpdate)[],
+    opts?: CreateOptions,
+  ): Promise<number[]>;
   /** Current state of tickets and users, for the smart merge. Missing ids are left out. */
   getTickets(ids: number[]): Promise<Map<number, HaloTicketView>>;
   getUsers(ids: number[]): Promise<Map<number, HaloUserView>>;

@@ -1,5 +1,5 @@
 import { type AuditEntry, writeAudit } from "../db/audit";
-import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
+import { findLeadsByDedupKeys, findLeadsByEmails, runBatch } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
@@ -109,10 +109,23 @@ export async function importLeads(
     (it) => it.existing === null || it.existing.haloTicketId === null,
   );
   const toMerge = grouped.filter((it) => it.existing !== null && it.existing.haloTicketId !== null);
-  const created = await createLeads(ctx, toCreate);
+  // Merges are planned first so their updates ride in the same array POSTs as the creates.
   const merged = await mergeLeads(ctx, toMerge);
-  outcomes.push(...created.outcomes, ...merged.outcomes);
-  audit.push(...created.audit, ...merged.audit);
+  const created = await createLeads(ctx, toCreate, merged);
+  outcomes.push(...created.outcomes);
+  if (created.updateError === null) {
+    if (ctx.halo !== null) await runBatch(ctx.db, merged.statements);
+    outcomes.push(...merged.outcomes);
+    audit.push(...created.audit, ...merged.audit);
+  } else {
+    const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
+    outcomes.push(
+      ...merged.outcomes.map((o) =>
+        o.action === "updated" ? { ...o, action: "failed" as const, error } : o,
+      ),
+    );
+    audit.push(...created.audit, ...merged.audit.filter((a) => a.action !== "lead.updated"));
+  }
 
   if (ctx.halo !== null) await writeAudit(ctx.db, audit, ctx.now);
   return outcomes.sort((a, b) => a.index - b.index);

@@ -3,7 +3,6 @@ import type { AuditEntry } from "../db/audit";
 import {
   loadSources,
   replaceListsStatements,
-  runBatch,
   saveSourceStatement,
   updateLeadStatement,
 } from "../db/leads-repo";
@@ -12,10 +11,9 @@ import type { FieldMap } from "../domain/halo-mapping";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { smartMerge } from "../domain/merge";
 import { mergeByPrecedence } from "../domain/precedence";
-import { HaloThrottledError } from "../halo/errors";
 import type { ImportContext } from "./context";
 import { currentFieldMap, toHaloUpdates } from "./field-views";
-import type { HaloRecordUpdate } from "./halo-port";
+import type { HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { buildPayloads } from "./payloads";
 import { stageOf } from "./stage";
@@ -27,11 +25,19 @@ import type { WorkItem } from "./work-item";
  * per batch), and the smart merge decides field by field: manual edits, protected fields and
  * leads that moved past "Researching" are preserved, and the audit log says why.
  */
-export async function mergeLeads(
-  ctx: ImportContext,
-  items: WorkItem[],
-): Promise<{ outcomes: ImportOutcome[]; audit: AuditEntry[] }> {
-  if (items.length === 0) return { outcomes: [], audit: [] };
+export interface MergePlan {
+  outcomes: ImportOutcome[];
+  audit: AuditEntry[];
+  /** Updates to send with the batch's creates (one array POST per entity). */
+  users: HaloRecordUpdate[];
+  tickets: HaloRecordUpdate[];
+  /** D1 changes to commit once HaloPSA has taken the updates. */
+  statements: BatchItem<"sqlite">[];
+}
+
+export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise<MergePlan> {
+  if (items.length === 0)
+    return { outcomes: [], audit: [], users: [], tickets: [], statements: [] };
   const halo = ctx.halo;
   const ids = ctx.config.halopsa.custom_fields;
   const lifecycle = ctx.config.halopsa.lifecycle;
@@ -42,24 +48,13 @@ export async function mergeLeads(
     ctx.db,
     items.flatMap((it) => (it.existing ? [it.existing.id] : [])),
   );
-  const rows = items.flatMap((it) => (it.existing ? [it.existing] : []));
-  const [tickets, users] = halo
-    ? await Promise.all([
-        halo.getTickets(rows.flatMap((r) => (r.haloTicketId === null ? [] : [r.haloTicketId]))),
-        halo.getUsers(rows.flatMap((r) => (r.haloUserId === null ? [] : [r.haloUserId]))),
-      ])
-    : [new Map(), new Map()];
-
-  const outcomes: ImportOutcome[] = [];
-  const audit: AuditEntry[] = [];
-  const userUpdates: HaloRecordUpdate[] = [];
-  const ticketUpdates: HaloRecordUpdate[] = [];
-  // D1 is only told about merges once HaloPSA has taken them.
-  const statements: BatchItem<"sqlite">[] = [];
-
-  for (const it of items) {
+  // First plan every merge against what LeadBridge last wrote, as if nobody had touched the
+  // records since. A record with nothing new to write costs no HaloPSA call at all; only the
+  // rest are read back (tickets 100 per call; users only where a user field would change), so
+  // the real merge sees manual edits and moved-on stages before anything is written.
+  const planned = items.flatMap((it) => {
     const row = it.existing;
-    if (!row) continue;
+    if (!row) return [];
     const lead = combine(it.lead, sources.get(row.id) ?? []);
     const built = buildPayloads(
       lead,
@@ -69,27 +64,78 @@ export async function mergeLeads(
       ctx.options,
       ctx.now,
     );
-    const ticket = row.haloTicketId === null ? undefined : tickets.get(row.haloTicketId);
-    const user = row.haloUserId === null ? undefined : users.get(row.haloUserId);
-    // A dry run has no HaloPSA view: D1's last known state stands in for it.
-    const ticketState = ticket ?? storedTicketState(ctx, row.stage, row.status);
-    const current = halo ? currentFieldMap(user, ticket, ids) : (row.written as FieldMap);
-    const merge = smartMerge({
-      current,
+    const plan = smartMerge({
+      current: row.written as FieldMap,
       lastWritten: row.written as FieldMap,
       incoming: built.personFields,
-      ticket: ticketState,
+      ticket: storedTicketState(ctx, row.stage, row.status),
       lifecycle,
       options: { update_existing },
     });
-    const decision = decideImport({
-      validation: { ok: true, dedupKey: it.dedupKey },
-      suppression: [],
-      existing: { ticket: ticketState },
-      merge,
-      lifecycle,
-      options: { update_existing },
-    });
+    return [{ it, row, lead, built, plan }];
+  });
+  const toRead = halo ? planned.filter((p) => p.plan.fields_updated.length > 0) : [];
+  const [tickets, users] = halo
+    ? await Promise.all([
+        halo.getTickets(
+          toRead.flatMap((p) => (p.row.haloTicketId === null ? [] : [p.row.haloTicketId])),
+        ),
+        halo.getUsers(
+          toRead
+            .filter((p) => p.plan.fields_updated.some((f) => f.startsWith("user.")))
+            .flatMap((p) => (p.row.haloUserId === null ? [] : [p.row.haloUserId])),
+        ),
+      ])
+    : [new Map<number, HaloTicketView>(), new Map<number, HaloUserView>()];
+
+  const outcomes: ImportOutcome[] = [];
+  const audit: AuditEntry[] = [];
+  const userUpdates: HaloRecordUpdate[] = [];
+  const ticketUpdates: HaloRecordUpdate[] = [];
+  // D1 is only told about merges once HaloPSA has taken them (see importLeads).
+  const statements: BatchItem<"sqlite">[] = [];
+
+  for (const { it, row, lead, built, plan } of planned) {
+    const ticket = row.haloTicketId === null ? undefined : tickets.get(row.haloTicketId);
+    const user = row.haloUserId === null ? undefined : users.get(row.haloUserId);
+    const wasRead = ticket !== undefined;
+    // Unread records stand as LeadBridge last wrote them (the plan already found nothing to do,
+    // or, for an unread user, no user field to change).
+    const ticketState = ticket ?? storedTicketState(ctx, row.stage, row.status);
+    const merge = wasRead
+      ? smartMerge({
+          current: {
+            ...(user ? {} : withPrefix(row.written as FieldMap, "user.")),
+            ...currentFieldMap(user, ticket, ids),
+          },
+          lastWritten: row.written as FieldMap,
+          incoming: built.personFields,
+          ticket: ticketState,
+          lifecycle,
+          options: { update_existing },
+        })
+      : plan;
+    // The ticket was deleted in HaloPSA: nothing to merge into, and re-creating it would undo
+    // somebody's decision, so the lead is left alone and the audit says why.
+    const ticketMissing = halo !== null && plan.fields_updated.length > 0 && !wasRead;
+    const decision = ticketMissing
+      ? {
+          action: "preserve" as const,
+          reasons: [
+            {
+              code: "halopsa_ticket_missing",
+              message: "the lead ticket no longer exists in HaloPSA",
+            },
+          ],
+        }
+      : decideImport({
+          validation: { ok: true, dedupKey: it.dedupKey },
+          suppression: [],
+          existing: { ticket: ticketState },
+          merge,
+          lifecycle,
+          options: { update_existing },
+        });
     const action = decision.action === "update" ? "updated" : "preserved";
     const state = stageOf(lifecycle, ticketState.tickettype_id, ticketState.status_id);
 
@@ -171,25 +217,7 @@ export async function mergeLeads(
     });
   }
 
-  if (halo) {
-    try {
-      if (userUpdates.length > 0) await halo.updateUsers(userUpdates);
-      if (ticketUpdates.length > 0) await halo.updateTickets(ticketUpdates);
-    } catch (err) {
-      if (err instanceof HaloThrottledError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      return {
-        outcomes: outcomes.map((o) => ({
-          ...o,
-          action: o.action === "updated" ? "failed" : o.action,
-          error: o.action === "updated" ? { code: "EXTERNAL_API_ERROR", message } : null,
-        })),
-        audit,
-      };
-    }
-    await runBatch(ctx.db, statements);
-  }
-  return { outcomes, audit };
+  return { outcomes, audit, users: userUpdates, tickets: ticketUpdates, statements };
 }
 
 /** The incoming record merged with what other providers said before, by precedence. */
@@ -211,6 +239,10 @@ function mergedTags(current: string[], lists: string[]): { text: string }[] | nu
   const missing = lists.filter((l) => !current.includes(l));
   if (missing.length === 0) return null;
   return [...current, ...missing].map((text) => ({ text }));
+}
+
+function withPrefix(map: FieldMap, prefix: string): FieldMap {
+  return Object.fromEntries(Object.entries(map).filter(([k]) => k.startsWith(prefix)));
 }
 
 function storedTicketState(

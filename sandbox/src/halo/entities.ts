@@ -100,6 +100,8 @@ function fillTicket(defaultType: number) {
 }
 
 const ticketFilters: Record<string, Filter> = {
+  // "Returns only the tickets specified" (spec: comma-separated ids).
+  ticketids: (r, v) => v.split(",").map(num).includes(Number(r.id)),
   client_id: eqInt("client_id"),
   site_id: eqInt("site_id"),
   user_id: eqInt("user_id"),
