@@ -58,6 +58,10 @@ export default defineConfig(async () => {
           test: {
             name: "app",
             include: ["test/**/*.test.ts"],
+            // Correctness tests, not timing ones: on a 2-core CI machine a file's first request
+            // (a cold isolate, a new sandbox tenant) can take longer than vitest's 5 s default.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
             setupFiles: ["./test/setup/apply-migrations.ts"],
             globalSetup: ["./test/setup/sandbox-server.ts"],
           },

@@ -45,6 +45,15 @@ export async function findCompanies(db: Db, keys: string[]): Promise<Map<string,
   return out;
 }
 
+export async function findCompaniesByIds(db: Db, ids: string[]): Promise<Map<string, CompanyRow>> {
+  const out = new Map<string, CompanyRow>();
+  for (const part of chunk([...new Set(ids)], 90)) {
+    const rows = await db.select().from(companies).where(inArray(companies.id, part));
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+}
+
 /** Inserts companies not yet known (a concurrent writer's row wins) and returns all of them. */
 export async function claimCompanies(
   db: Db,

@@ -54,10 +54,10 @@ export async function runChunk(
 
   const byIndex = new Map<number, ImportOutcome[]>();
   for (const o of outcomes) byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
-  const failedAny = outcomes.some((o) => o.action === "failed");
-  if (failedAny && !options.continue_on_error) {
-    // The chunk fails as a whole and goes back to the queue; leads already written are safe
-    // (their items are recorded below, so a retry skips them).
+  if (outcomes.some((o) => o.action === "failed")) {
+    // HaloPSA kept failing for some leads: they stay pending and the message goes back to the
+    // queue with backoff; the leads already decided are recorded, so a retry skips them. After
+    // the last retry the dead-letter consumer records the rest as failed.
     await record(env, jobId, byIndex, now, { keepFailedPending: true });
     return { kind: "retry", reason: firstError(outcomes) };
   }

@@ -3,6 +3,7 @@ import {
   type CompanyRow,
   claimCompanies,
   claimLeads,
+  findCompaniesByIds,
   type LeadRow,
   replaceListsStatements,
   runBatch,
@@ -66,11 +67,17 @@ export async function createLeads(
   for (const it of fresh) it.existing = claimed.get(it.dedupKey.value) ?? null;
 
   // 2. Companies, by company key; a person without any company gets a client of their own.
+  // A person already placed at a company (an interrupted import, or the tenant index) stays
+  // there: their user lives at that client, whatever key this record's company gives.
+  const placed = await findCompaniesByIds(
+    ctx.db,
+    items.flatMap((it) => (it.existing?.companyId ? [it.existing.companyId] : [])),
+  );
   const companyKeyOf = (it: WorkItem, row: LeadRow) => it.companyKey?.value ?? `lead:${row.id}`;
   const companies = await claimCompanies(
     ctx.db,
     items.flatMap((it) =>
-      it.existing
+      it.existing && !(it.existing.companyId && placed.has(it.existing.companyId))
         ? [
             {
               id: newId("co", ctx.now.getTime()),
@@ -89,7 +96,10 @@ export async function createLeads(
   const outcomes: ImportOutcome[] = [];
   for (const it of items) {
     const row = it.existing;
-    const company = row ? companies.get(companyKeyOf(it, row)) : undefined;
+    const company = row
+      ? ((row.companyId ? placed.get(row.companyId) : undefined) ??
+        companies.get(companyKeyOf(it, row)))
+      : undefined;
     if (!row || !company) {
       outcomes.push(...failed(it, { code: "INTERNAL_ERROR", message: "could not claim the lead" }));
       continue;

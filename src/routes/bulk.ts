@@ -68,7 +68,9 @@ bulkRoutes.openapi(
       "Validates every lead up front, then answers 202 with a job id; the jobs queue imports the " +
       "leads in chunks with one array POST per HaloPSA entity per chunk. With " +
       "`continue_on_error: false` any invalid lead refuses the whole request (400, every " +
-      "failing index listed), and a failure in a chunk fails that chunk for a retry.",
+      "failing index listed); with `true` invalid leads are recorded as rejected and the rest " +
+      "imported. Leads HaloPSA fails to take are retried with backoff, then parked as failed " +
+      "for `POST /sync/jobs/{id}/retry`.",
     security: bearerSecurity,
     middleware: [requireScope("write"), idempotency] as const,
     request: { body: jsonBody(BulkRequestSchema) },
