@@ -215,6 +215,27 @@ async function createCompanies(ctx: ImportContext, pending: Pending[]): Promise<
       }),
     );
 
+  // Saves a phase's new ids, and what was written, on each company (memory and D1 alike, so the
+  // site phase builds on what the client phase recorded).
+  const save =
+    (field: "haloClientId" | "haloSiteId", prefix: "client." | "site.") =>
+    (batch: Pending[], ids: number[]) =>
+      runBatch(
+        ctx.db,
+        batch.map((p, i) => {
+          const c = p.company;
+          c[field] = ids[i] ?? null;
+          c.writePending = false;
+          c.written = { ...c.written, ...pick(p.built.companyFields, prefix) };
+          return updateCompanyStatement(ctx.db, c.id, {
+            [field]: c[field],
+            writePending: false,
+            written: c.written,
+            updatedAt: at,
+          });
+        }),
+      );
+
   await phase(
     firstPerCompany((c) => c.haloClientId === null),
     (p) => p.company.writePending,
@@ -224,22 +245,8 @@ async function createCompanies(ctx: ImportContext, pending: Pending[]): Promise<
         batch.map((p) => p.built.payloads.client),
         opts,
       ),
-    (batch, ids) =>
-      runBatch(
-        ctx.db,
-        batch.map((p, i) => {
-          p.company.haloClientId = ids[i] ?? null;
-          p.company.writePending = false;
-          return updateCompanyStatement(ctx.db, p.company.id, {
-            haloClientId: p.company.haloClientId,
-            writePending: false,
-            written: { ...p.company.written, ...pick(p.built.companyFields, "client.") },
-            updatedAt: at,
-          });
-        }),
-      ),
+    save("haloClientId", "client."),
   );
-
   await phase(
     firstPerCompany((c) => c.haloSiteId === null && c.haloClientId !== null),
     (p) => p.company.writePending,
@@ -249,20 +256,7 @@ async function createCompanies(ctx: ImportContext, pending: Pending[]): Promise<
         batch.map((p) => ({ ...p.built.payloads.site, client_id: p.company.haloClientId ?? 0 })),
         opts,
       ),
-    (batch, ids) =>
-      runBatch(
-        ctx.db,
-        batch.map((p, i) => {
-          p.company.haloSiteId = ids[i] ?? null;
-          p.company.writePending = false;
-          return updateCompanyStatement(ctx.db, p.company.id, {
-            haloSiteId: p.company.haloSiteId,
-            writePending: false,
-            written: { ...p.company.written, ...pick(p.built.companyFields, "site.") },
-            updatedAt: at,
-          });
-        }),
-      ),
+    save("haloSiteId", "site."),
   );
 
   // Every person of a company shares its ids, including people whose company was created for
