@@ -66,6 +66,9 @@ console.log("Applying local D1 migrations…");
 wrangler(["d1", "migrations", "apply", "leadbridge", "--local"], { quiet: true });
 ensureAdminKeyRow(vars.LEADBRIDGE_ADMIN_KEY);
 
+// One at a time: two wrangler dev processes starting at once can race for the same local
+// socket ("Address already in use"). Each also opens a devtools inspector port: distinct ones.
+const base = `http://localhost:${SERVICE_PORT}`;
 start("sandbox", [
   "dev",
   "-c",
@@ -74,11 +77,19 @@ start("sandbox", [
   String(SANDBOX_PORT),
   "--ip",
   "127.0.0.1",
+  "--inspector-port",
+  String(SANDBOX_PORT + 1000),
 ]);
-start("service", ["dev", "--port", String(SERVICE_PORT), "--ip", "127.0.0.1"]);
-
-const base = `http://localhost:${SERVICE_PORT}`;
 await waitFor(`http://localhost:${SANDBOX_PORT}/_sandbox/stats`, 90_000);
+start("service", [
+  "dev",
+  "--port",
+  String(SERVICE_PORT),
+  "--ip",
+  "127.0.0.1",
+  "--inspector-port",
+  String(SERVICE_PORT + 1000),
+]);
 const health = await (await waitFor(`${base}/api/v1/health`, 90_000)).json();
 
 console.log(`
