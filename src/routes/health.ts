@@ -56,11 +56,12 @@ healthRoutes.openapi(
     },
   }),
   async (c) => {
-    const [database, halo, config] = await Promise.all([
+    // The config is read once, for the providers' switches and HaloPSA's tenant settings.
+    const [database, config] = await Promise.all([
       databaseState(c.env.DB),
-      haloHealth(c.env),
       loadConfig(dbClient(c.env.DB)).catch(() => null),
     ]);
+    const halo = await haloHealth(c.env, config?.config);
     const p = config?.config.providers;
     const providers = providerHealth(c.env, {
       apollo: p?.apollo.enabled ?? true,
