@@ -1,5 +1,6 @@
 import { APOLLO_BULK_MAX, APOLLO_MAX_ROWS, type ApolloClient } from "../apollo/client";
 import { toCandidate } from "./candidate";
+import { enrichInBatches } from "./enrich";
 import type { Candidate, Enrichment, PageRead, Position, SyncSource } from "./types";
 
 /**
@@ -41,35 +42,18 @@ export class ApolloSource implements SyncSource {
   }
 
   async enrich(candidates: Candidate[]): Promise<Enrichment> {
-    const out: Enrichment = {
-      records: [],
-      handled: [],
-      credits: 0,
-      stoppedBy: null,
-      throttle: null,
-    };
-    for (let i = 0; i < candidates.length; i += APOLLO_BULK_MAX) {
-      const batch = candidates.slice(i, i + APOLLO_BULK_MAX).map((c) => c.id);
-      if (!(await this.beforeCall())) {
-        out.stoppedBy = { retryAfterMs: 0, reason: "local_pacing" };
-        return out;
-      }
-      const r = await this.client.bulkMatchByIds(batch);
-      if (r.kind === "throttled") {
-        out.stoppedBy = r.throttle;
-        return out;
-      }
-      out.credits += r.data.credits;
-      out.handled.push(...batch);
-      for (const m of r.data.matches) if (m) out.records.push({ person: m });
-      out.throttle = r.throttle;
-      // A window that is already empty: stop here rather than be refused by the next call.
-      if (r.throttle && i + APOLLO_BULK_MAX < candidates.length) {
-        out.stoppedBy = r.throttle;
-        return out;
-      }
-    }
-    return out;
+    return enrichInBatches(candidates, APOLLO_BULK_MAX, this.beforeCall, async (ids) => {
+      const r = await this.client.bulkMatchByIds(ids);
+      return r.kind === "ok"
+        ? {
+            ...r,
+            data: {
+              credits: r.data.credits,
+              records: r.data.matches.flatMap((m) => (m ? [{ person: m }] : [])),
+            },
+          }
+        : r;
+    });
   }
 }
 

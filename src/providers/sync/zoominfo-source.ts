@@ -1,5 +1,6 @@
 import { ZOOMINFO_ENRICH_MAX, type ZoomInfoClient } from "../zoominfo/client";
 import { toCandidate } from "./candidate";
+import { enrichInBatches } from "./enrich";
 import type { Candidate, Enrichment, PageRead, Position, SyncSource } from "./types";
 
 /**
@@ -39,29 +40,8 @@ export class ZoomInfoSource implements SyncSource {
   }
 
   async enrich(candidates: Candidate[]): Promise<Enrichment> {
-    const out: Enrichment = {
-      records: [],
-      handled: [],
-      credits: 0,
-      stoppedBy: null,
-      throttle: null,
-    };
-    for (let i = 0; i < candidates.length; i += ZOOMINFO_ENRICH_MAX) {
-      const batch = candidates.slice(i, i + ZOOMINFO_ENRICH_MAX).map((c) => c.id);
-      if (!(await this.beforeCall())) {
-        out.stoppedBy = { retryAfterMs: 0, reason: "local_pacing" };
-        return out;
-      }
-      const r = await this.client.enrichByIds(batch);
-      if (r.kind === "throttled") {
-        out.stoppedBy = r.throttle;
-        return out;
-      }
-      out.credits += r.data.credits;
-      out.handled.push(...batch);
-      out.records.push(...r.data.records);
-      out.throttle = r.throttle;
-    }
-    return out;
+    return enrichInBatches(candidates, ZOOMINFO_ENRICH_MAX, this.beforeCall, (ids) =>
+      this.client.enrichByIds(ids),
+    );
   }
 }
