@@ -1,6 +1,6 @@
+import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
-import { runBatch } from "./leads-repo";
 import { auditLog } from "./schema";
 
 export interface AuditEntry {

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
-import { runBatch } from "./leads-repo";
 import { jobItems, jobs } from "./schema";
 
 export type JobRow = typeof jobs.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
 import { companies, leadLists, leadSources, leads } from "./schema";
@@ -129,14 +129,6 @@ export async function loadSources(
     }
   }
   return out;
-}
-
-/** Runs statements in D1 batches (one round trip each, atomically). */
-export async function runBatch(db: Db, statements: BatchItem<"sqlite">[]): Promise<void> {
-  for (const part of chunk(statements, 50)) {
-    const [first, ...rest] = part;
-    if (first) await db.batch([first, ...rest]);
-  }
 }
 
 export interface LeadFilter {

@@ -1,10 +1,10 @@
 import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
   claimCompanies,
   findCompanies,
   type NewCompanyRow,
-  runBatch,
   updateCompanyStatement,
 } from "../db/leads-repo";
 import type { ClientRecord } from "../halo/schemas";

@@ -1,4 +1,5 @@
-import { runBatch, updateCompanyStatement } from "../db/leads-repo";
+import { runBatch } from "../db/batch";
+import { updateCompanyStatement } from "../db/leads-repo";
 import type { SiteRecord } from "../halo/schemas";
 import type { IndexContext, PageResult } from "./context";
 import { haloRef } from "./from-halo";

@@ -1,5 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
-import { type LeadRow, type NewLeadRow, runBatch, updateLeadStatement } from "../db/leads-repo";
+import { runBatch } from "../db/batch";
+import { type LeadRow, type NewLeadRow, updateLeadStatement } from "../db/leads-repo";
 import type { TicketRecord } from "../halo/schemas";
 import { stageOf } from "../pipeline/stage";
 import { conflictAudit, type IndexContext, type PageResult, sameRows } from "./context";

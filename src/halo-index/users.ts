@@ -1,4 +1,5 @@
 import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
   claimLeads,
@@ -6,7 +7,6 @@ import {
   findLeadsByEmails,
   type LeadRow,
   type NewLeadRow,
-  runBatch,
   updateLeadStatement,
 } from "../db/leads-repo";
 import type { UserRecord } from "../halo/schemas";

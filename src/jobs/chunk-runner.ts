@@ -1,7 +1,7 @@
+import { runBatch } from "../db/batch";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { chunkItems, findJob, jobCounts, updateItemStatement, updateJob } from "../db/jobs-repo";
-import { runBatch } from "../db/leads-repo";
 import { haloPort } from "../pipeline/halo-adapter";
 import { importLeads } from "../pipeline/import-leads";
 import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";

@@ -1,6 +1,6 @@
+import { runBatch } from "../db/batch";
 import { database } from "../db/client";
 import { chunkItems, updateItemStatement } from "../db/jobs-repo";
-import { runBatch } from "../db/leads-repo";
 import { errorLog } from "../db/schema";
 import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { LEAD_SOURCES } from "../domain/lead";
 
 /**
  * Messages on the jobs queue, validated on receipt like any other boundary. A chunk message
@@ -36,5 +35,3 @@ export const JobMessage = z.discriminatedUnion("type", [
   HaloIndexMessage,
 ]);
 export type JobMessage = z.infer<typeof JobMessage>;
-
-export const IMPORT_SOURCES = LEAD_SOURCES;

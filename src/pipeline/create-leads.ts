@@ -1,4 +1,5 @@
 import type { AuditEntry } from "../db/audit";
+import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
   claimCompanies,
@@ -6,7 +7,6 @@ import {
   findCompaniesByIds,
   type LeadRow,
   replaceListsStatements,
-  runBatch,
   saveSourceStatement,
   updateCompanyStatement,
   updateLeadStatement,

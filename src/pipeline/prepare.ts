@@ -1,4 +1,3 @@
-import type { IntegrationConfig } from "../config/schema";
 import { type CompanyKey, companyKey, type DedupKey, dedupKey } from "../domain/dedup-key";
 import type { CanonicalLead, Issue } from "../domain/lead";
 import { qualityScore } from "../domain/quality";
@@ -53,5 +52,3 @@ export function prepareLead(lead: CanonicalLead, warnings: Issue[] = []): Prepar
     warnings,
   };
 }
-
-export type ListRules = IntegrationConfig["lists"];
