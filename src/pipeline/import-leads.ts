@@ -1,5 +1,6 @@
 import { type AuditEntry, writeAudit } from "../db/audit";
-import { findLeadsByDedupKeys, findLeadsByEmails, runBatch } from "../db/leads-repo";
+import { runBatch } from "../db/batch";
+import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
@@ -124,7 +125,20 @@ export async function importLeads(
         o.action === "updated" ? { ...o, action: "failed" as const, error } : o,
       ),
     );
-    audit.push(...created.audit, ...merged.audit.filter((a) => a.action !== "lead.updated"));
+    // A merge HaloPSA did not take is still a decision worth an audit entry: say it failed.
+    audit.push(
+      ...created.audit,
+      ...merged.audit.map((a) =>
+        a.action === "lead.updated"
+          ? {
+              ...a,
+              action: "lead.failed",
+              rule: "EXTERNAL_API_ERROR",
+              detail: { error, merge: a.detail },
+            }
+          : a,
+      ),
+    );
   }
 
   if (ctx.halo !== null) await writeAudit(ctx.db, audit, ctx.now);
