@@ -183,11 +183,23 @@ export const HaloSettingsSchema = z
   })
   .strict();
 
+/** Bulk jobs (src/jobs/sweeper.ts). */
+export const JobSettingsSchema = z
+  .object({
+    /**
+     * A chunk whose pending leads (and job) have not moved for this long, with no delivery due,
+     * is re-enqueued by the sweeper (cron, every minute).
+     */
+    stall_seconds: z.number().int().min(60).max(86_400).default(180),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     halopsa: HaloSettingsSchema.prefault({}),
     providers: ProvidersSchema.prefault({}),
     lists: ListRulesSchema.prefault({}),
+    jobs: JobSettingsSchema.prefault({}),
   })
   .strict()
   .openapi("IntegrationConfig");

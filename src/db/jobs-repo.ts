@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -13,7 +13,7 @@ export async function insertJob(
   items: { idx: number; chunk: number; input: unknown; rejected?: unknown[] }[],
 ): Promise<void> {
   const now = job.updatedAt;
-  // job_items rows bind 10 columns: 9 rows stay under D1's 100-parameter cap.
+  // job_items rows bind 11 columns: 9 rows stay under D1's 100-parameter cap.
   const inserts = chunk(items, 9).map((part) =>
     db.insert(jobItems).values(
       part.map((it) => ({
@@ -26,6 +26,8 @@ export async function insertJob(
         result: it.rejected ? [{ index: it.idx, action: "rejected", issues: it.rejected }] : null,
         error: it.rejected ? JSON.stringify(it.rejected) : null,
         updatedAt: now,
+        // Every chunk's message is sent right after this insert.
+        dueAt: it.rejected ? null : now,
       })),
     ),
   );
@@ -106,4 +108,98 @@ export async function updateJob(
   patch: Partial<typeof jobs.$inferInsert>,
 ): Promise<void> {
   await db.update(jobs).set(patch).where(eq(jobs.id, id));
+}
+
+/** Failed leads of a job go back to pending (for a replay); returns their chunks and count. */
+export async function resetFailedItems(
+  db: Db,
+  jobId: string,
+  at: string,
+): Promise<{ count: number; chunks: number[] }> {
+  const rows = await db
+    .update(jobItems)
+    .set({ status: "pending", action: null, error: null, updatedAt: at })
+    .where(and(eq(jobItems.jobId, jobId), eq(jobItems.status, "failed")))
+    .returning({ chunk: jobItems.chunk });
+  return { count: rows.length, chunks: [...new Set(rows.map((r) => r.chunk))] };
+}
+
+/** How many leads of a job are pending, by chunk. */
+export async function pendingChunks(db: Db, jobId: string): Promise<Map<number, number>> {
+  const rows = await db
+    .select({ chunk: jobItems.chunk, n: sql<number>`count(*)` })
+    .from(jobItems)
+    .where(and(eq(jobItems.jobId, jobId), eq(jobItems.status, "pending")))
+    .groupBy(jobItems.chunk);
+  return new Map(rows.map((r) => [r.chunk, r.n]));
+}
+
+/**
+ * Records when a delivery of these chunks is next expected (`due_at` on their pending leads),
+ * so the sweeper leaves them alone until that time plus its stall threshold has passed.
+ */
+export async function markChunksDue(
+  db: Db,
+  jobId: string,
+  chunks: readonly number[],
+  dueAt: string,
+): Promise<void> {
+  // Two parameters besides the chunk list: 90 chunks per statement stay under D1's cap.
+  const statements = chunk([...new Set(chunks)], 90).map((part) =>
+    db
+      .update(jobItems)
+      .set({ dueAt })
+      .where(
+        and(
+          eq(jobItems.jobId, jobId),
+          eq(jobItems.status, "pending"),
+          inArray(jobItems.chunk, part),
+        ),
+      ),
+  );
+  await runBatch(db, statements);
+}
+
+export interface StalledChunk {
+  jobId: string;
+  chunk: number;
+  pending: number;
+}
+
+/**
+ * Chunks with pending leads that nothing has touched since `cutoff`: no lead of the chunk
+ * decided or updated, no delivery due, and no lead of the whole job decided either (a job that
+ * is still moving only has chunks waiting their turn in the queue, not lost ones).
+ */
+export async function stalledChunks(
+  db: Db,
+  cutoff: string,
+  limit: number,
+): Promise<StalledChunk[]> {
+  const candidates = await db
+    .select({ jobId: jobItems.jobId, chunk: jobItems.chunk, n: sql<number>`count(*)` })
+    .from(jobItems)
+    .where(eq(jobItems.status, "pending"))
+    .groupBy(jobItems.jobId, jobItems.chunk)
+    .having(
+      and(
+        lt(sql`max(${jobItems.updatedAt})`, cutoff),
+        lt(sql`max(coalesce(${jobItems.dueAt}, ''))`, cutoff),
+      ),
+    )
+    .orderBy(jobItems.jobId, jobItems.chunk)
+    .limit(limit);
+  const jobIds = [...new Set(candidates.map((c) => c.jobId))];
+  const live = new Set<string>();
+  for (const part of chunk(jobIds, 90)) {
+    const rows = await db
+      .select({ jobId: jobItems.jobId })
+      .from(jobItems)
+      .where(and(inArray(jobItems.jobId, part), sql`${jobItems.updatedAt} >= ${cutoff}`))
+      .groupBy(jobItems.jobId);
+    for (const r of rows) live.add(r.jobId);
+  }
+  return candidates
+    .filter((c) => !live.has(c.jobId))
+    .map((c) => ({ jobId: c.jobId, chunk: c.chunk, pending: c.n }));
 }

@@ -210,6 +210,11 @@ export const jobs = sqliteTable(
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
     finishedAt: text("finished_at"),
+    /**
+     * The latest reason leads of this job could not be written (HaloPSA's refusal, retries
+     * exhausted): shown on GET /sync/jobs/{id} so a job that cannot progress says why.
+     */
+    lastError: text("last_error"),
   },
   (t) => [index("jobs_created_idx").on(t.id)],
 );
@@ -232,11 +237,18 @@ export const jobItems = sqliteTable(
     result: text("result", { mode: "json" }),
     error: text("error"),
     updatedAt: text("updated_at").notNull(),
+    /**
+     * When a delivery of this item's chunk is next expected (sent, re-sent with a delay, or
+     * being run now). The sweeper re-enqueues a pending chunk only once this and `updated_at`
+     * are both older than the stall threshold, so it never re-sends a chunk the queue still holds.
+     */
+    dueAt: text("due_at"),
   },
   (t) => [
     uniqueIndex("job_items_pk").on(t.jobId, t.idx),
     index("job_items_chunk_idx").on(t.jobId, t.chunk),
     index("job_items_status_idx").on(t.jobId, t.status),
+    index("job_items_stalled_idx").on(t.status, t.dueAt),
   ],
 );
 
@@ -281,3 +293,28 @@ export const haloIndexRuns = sqliteTable(
   },
   (t) => [index("halo_index_runs_status_idx").on(t.status, t.updatedAt)],
 );
+
+/**
+ * The tenant's lookup lists (ticket types, statuses, priorities, custom fields) as last read
+ * through HaloGate, keyed by HaloPSA base URL: configuration checks reuse them for a while
+ * instead of spending the tenant's rate limit on every config change.
+ */
+export const haloLookups = sqliteTable("halo_lookups", {
+  baseUrl: text("base_url").primaryKey(),
+  lookups: text("lookups", { mode: "json" }).notNull(),
+  fetchedAt: text("fetched_at").notNull(),
+});
+
+/**
+ * The latest check of the configuration against the tenant's lookups, for /health and
+ * POST /config/verify. `fingerprint` covers exactly what the check depends on (the HaloPSA ids
+ * and host), so a config change elsewhere keeps the result.
+ */
+export const configChecks = sqliteTable("config_checks", {
+  id: integer("id").primaryKey(),
+  fingerprint: text("fingerprint").notNull(),
+  configVersion: integer("config_version").notNull(),
+  state: text("state", { enum: ["ok", "mismatch", "unverified"] }).notNull(),
+  report: text("report", { mode: "json" }).notNull(),
+  checkedAt: text("checked_at").notNull(),
+});

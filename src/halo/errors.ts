@@ -99,3 +99,19 @@ export class HaloThrottledError extends AppError {
     this.maybeWritten = maybeWritten;
   }
 }
+
+/** Statuses that say "this request will never succeed as sent" (HaloPSA validation, permissions). */
+const TRANSIENT_4XX = new Set([401, 408, 425, 429]);
+
+/**
+ * The HaloPSA status of a refusal `haloError` described, when it is permanent: a 4xx other than
+ * an expired token (401, refreshed by HaloGate), a timeout or a rate limit. Retrying such a write
+ * as sent only spends the rate limit (a status id the tenant does not know is refused every
+ * time), so queue work records it instead of retrying. Import outcomes keep only the message,
+ * hence this reads the wording `haloError` itself writes.
+ */
+export function permanentHaloStatus(message: string): number | null {
+  const m = /HaloPSA answered (4\d\d) to /.exec(message);
+  const status = m?.[1] ? Number(m[1]) : null;
+  return status !== null && !TRANSIENT_4XX.has(status) ? status : null;
+}

@@ -1,7 +1,15 @@
 import { runBatch } from "../db/batch";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
-import { chunkItems, findJob, jobCounts, updateItemStatement, updateJob } from "../db/jobs-repo";
+import {
+  chunkItems,
+  findJob,
+  jobCounts,
+  markChunksDue,
+  updateItemStatement,
+  updateJob,
+} from "../db/jobs-repo";
+import { permanentHaloStatus } from "../halo/errors";
 import { haloPort } from "../pipeline/halo-adapter";
 import { importLeads } from "../pipeline/import-leads";
 import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";
@@ -34,6 +42,8 @@ export async function runChunk(
   if (!job) return { kind: "done" };
   const items = (await chunkItems(db, jobId, chunk)).filter((i) => i.status === "pending");
   if (items.length === 0) return finish(env, jobId, now);
+  // Claimed for this run: the sweeper leaves the chunk alone while a consumer is on it.
+  await markChunksDue(db, jobId, [chunk], now.toISOString());
   if (job.status === "queued")
     await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
 
@@ -54,15 +64,28 @@ export async function runChunk(
 
   const byIndex = new Map<number, ImportOutcome[]>();
   for (const o of outcomes) byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
-  if (outcomes.some((o) => o.action === "failed")) {
+  const failures = outcomes.filter((o) => o.action === "failed");
+  if (failures.length > 0) {
+    await updateJob(db, jobId, { lastError: describe(failures[0] as ImportOutcome) });
+  }
+  if (failures.some((o) => !isPermanent(o))) {
     // HaloPSA kept failing for some leads: they stay pending and the message goes back to the
-    // queue with backoff; the leads already decided are recorded, so a retry skips them. After
-    // the last retry the dead-letter consumer records the rest as failed.
+    // queue with backoff; the leads already decided (permanent refusals included) are recorded,
+    // so a retry skips them. After the last retry the dead-letter consumer records the rest as
+    // failed.
     await record(env, jobId, byIndex, now, { keepFailedPending: true });
     return { kind: "retry", reason: firstError(outcomes) };
   }
+  // Nothing left that a retry could change: HaloPSA's permanent refusals (a status id the
+  // tenant does not know, …) are recorded as failed now, with its words, rather than burning
+  // every queue retry into the dead-letter queue. POST /sync/jobs/{id}/retry replays them once
+  // the configuration is fixed.
   await record(env, jobId, byIndex, now, { keepFailedPending: false });
   return finish(env, jobId, now);
+}
+
+function isPermanent(o: ImportOutcome): boolean {
+  return o.error !== null && permanentHaloStatus(o.error.message) !== null;
 }
 
 async function record(
@@ -79,7 +102,11 @@ async function record(
     const primary = list.find((o) => o.action !== "rejected" && o.action !== "failed") ?? list[0];
     if (!primary) continue;
     const failed = primary.action === "failed";
-    if (failed && opts.keepFailedPending) continue;
+    if (failed && opts.keepFailedPending && !isPermanent(primary)) {
+      // Still pending (a retry follows), but the job shows why it is not done yet.
+      statements.push(updateItemStatement(db, jobId, idx, { error: describe(primary) }));
+      continue;
+    }
     statements.push(
       updateItemStatement(db, jobId, idx, {
         status: failed ? "failed" : "done",

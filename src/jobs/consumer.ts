@@ -1,11 +1,12 @@
 import { runBatch } from "../db/batch";
 import { database } from "../db/client";
-import { chunkItems, updateItemStatement } from "../db/jobs-repo";
+import { chunkItems, markChunksDue, updateItemStatement, updateJob } from "../db/jobs-repo";
 import { errorLog } from "../db/schema";
 import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";
 import { failRun } from "../halo-index/runs-repo";
 import { finish, runChunk } from "./chunk-runner";
+import { enqueueChunks } from "./enqueue";
 import { JobMessage } from "./messages";
 
 export const JOBS_QUEUE = "leadbridge-jobs";
@@ -42,7 +43,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
         const result = await runChunk(env, body.job_id, body.chunk, new Date());
         if (result.kind === "retry") {
           await logError(env, "CHUNK_FAILED", result.reason, body);
-          message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+          await retryChunk(env, message, body.job_id, body.chunk);
           continue;
         }
       }
@@ -50,9 +51,10 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       message.ack();
     } catch (err) {
       if (err instanceof HaloThrottledError) {
-        await env.JOBS.send(body, {
-          delaySeconds: Math.max(1, Math.ceil(err.retryAfterMs / 1000)),
-        });
+        const delaySeconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
+        if (body.type === "import.chunk")
+          await enqueueChunks(env, body.job_id, [body.chunk], new Date(), { delaySeconds });
+        else await env.JOBS.send(body, { delaySeconds });
         message.ack();
         continue;
       }
@@ -62,9 +64,23 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
         err instanceof Error ? err.message : String(err),
         body,
       );
-      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      if (body.type === "import.chunk") await retryChunk(env, message, body.job_id, body.chunk);
+      else message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
+}
+
+/** Retries a chunk's message with backoff, telling the sweeper when it is due again. */
+async function retryChunk(
+  env: Env,
+  message: Message<unknown>,
+  jobId: string,
+  chunk: number,
+): Promise<void> {
+  const delaySeconds = backoffSeconds(message.attempts);
+  const due = new Date(Date.now() + delaySeconds * 1000).toISOString();
+  await markChunksDue(database(env.DB), jobId, [chunk], due).catch(() => undefined);
+  message.retry({ delaySeconds });
 }
 
 /**
@@ -79,18 +95,23 @@ async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
       const { job_id, chunk } = parsed.data;
       const now = new Date();
       const pending = (await chunkItems(db, job_id, chunk)).filter((i) => i.status === "pending");
+      // The leads' last HaloPSA error (kept while they were pending) says more than "exhausted".
+      const reason = pending.find((i) => i.error)?.error;
       await runBatch(
         db,
         pending.map((i) =>
           updateItemStatement(db, job_id, i.idx, {
             status: "failed",
             action: "failed",
-            error:
-              "retries exhausted: HaloPSA kept failing; replay with POST /sync/jobs/{id}/retry",
+            error: `retries exhausted: ${i.error ?? "HaloPSA kept failing"}; replay with POST /sync/jobs/{id}/retry`,
             updatedAt: now.toISOString(),
           }),
         ),
       );
+      if (pending.length > 0)
+        await updateJob(db, job_id, {
+          lastError: `retries exhausted: ${reason ?? "HaloPSA kept failing"}`,
+        });
       await finish(env, job_id, now);
     }
     if (parsed.success && parsed.data.type === "halo.index") {

@@ -3,7 +3,7 @@ import { insertJob } from "../db/jobs-repo";
 import type { Issue, LeadSource } from "../domain/lead";
 import { newId } from "../ids";
 import type { ImportOptions } from "../pipeline/outcome";
-import type { JobMessage } from "./messages";
+import { enqueueChunks } from "./enqueue";
 
 /**
  * Leads per queue message. One chunk is imported with one array POST per HaloPSA entity, and
@@ -55,11 +55,13 @@ export async function createImportJob(
       };
     }),
   );
-  const messages: { body: JobMessage }[] = [];
-  for (let c = 0; c < chunks; c++)
-    messages.push({ body: { type: "import.chunk", job_id: id, chunk: c } });
-  // sendBatch takes at most 100 messages per call.
-  for (let i = 0; i < messages.length; i += 100)
-    await env.JOBS.sendBatch(messages.slice(i, i + 100));
+  // The items were inserted with `due_at` set: no second stamp needed.
+  await enqueueChunks(
+    env,
+    id,
+    Array.from({ length: chunks }, (_, c) => c),
+    now,
+    { stamp: false },
+  );
   return { id, chunks };
 }

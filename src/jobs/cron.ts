@@ -6,10 +6,16 @@ import { runProviderSync } from "../providers/sync/run";
 import { apiKeyFor } from "../providers/sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../providers/sync/types";
 import type { ProviderSyncMessage } from "./messages";
+import { sweepStalledJobs } from "./sweeper";
 
 /** The crons in wrangler.jsonc `triggers.crons`. */
 export const SYNC_CRON = "*/15 * * * *";
 export const HOUSEKEEPING_CRON = "0 3 * * *";
+/**
+ * Every minute: the stalled-job sweeper. Provider syncs keep their 15-minute cadence; a
+ * stranded chunk resumes within `jobs.stall_seconds` plus at most a minute.
+ */
+export const SWEEP_CRON = "* * * * *";
 
 /**
  * Every saved search of every enabled provider that has an API key. The searches of one
@@ -63,6 +69,9 @@ export async function handleScheduled(
       return;
     case HOUSEKEEPING_CRON:
       ctx.waitUntil(runHousekeeping(env, now));
+      return;
+    case SWEEP_CRON:
+      ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
       return;
     default:
       console.warn(JSON.stringify({ level: "warn", message: `unknown cron "${controller.cron}"` }));

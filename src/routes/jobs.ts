@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import {
   findJob,
@@ -7,21 +7,25 @@ import {
   jobCounts,
   jobItemsByStatus,
   listJobs,
+  pendingChunks,
+  resetFailedItems,
   updateJob,
 } from "../db/jobs-repo";
-import { jobItems } from "../db/schema";
 import { AppError } from "../http/errors";
 import {
   authErrors,
   bearerSecurity,
   bodyErrors,
+  conflictError,
+  ErrorEnvelopeSchema,
   jsonResponse,
   notFoundError,
 } from "../http/openapi-common";
 import { PageQuerySchema, PaginationSchema, page } from "../http/paging";
 import { newRouter } from "../http/router";
-import type { JobMessage } from "../jobs/messages";
+import { enqueueChunks } from "../jobs/enqueue";
 import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
 
 const JobSummarySchema = z
   .object({
@@ -33,8 +37,16 @@ const JobSummarySchema = z
     processed: z.number().int(),
     pending: z.number().int(),
     successful: z.number().int(),
-    failed: z.number().int(),
+    failed: z.number().int().openapi({
+      description: "Leads HaloPSA did not take (replayable with POST /sync/jobs/{id}/retry)",
+    }),
+    rejected: z.number().int().openapi({
+      description: "Leads refused for their input (fix the record and import it again)",
+    }),
     by_action: z.record(z.string(), z.number().int()),
+    last_error: z.string().nullable().openapi({
+      description: "The latest reason leads of this job could not be written",
+    }),
     created_at: z.string(),
     finished_at: z.string().nullable(),
   })
@@ -48,9 +60,18 @@ const JobDetailSchema = JobSummarySchema.extend({
       success: z.boolean(),
       action: z.string(),
       lead_id: z.string().nullable(),
+      reason: z.string().nullable(),
     }),
   ),
-  errors: z.array(z.object({ index: z.number().int(), error: z.string() })),
+  errors: z.array(
+    z.object({
+      index: z.number().int(),
+      error: z.string(),
+      kind: z.enum(["rejected", "failed", "retrying"]).openapi({
+        description: "`retrying`: the lead is still pending and its last attempt failed",
+      }),
+    }),
+  ),
 }).openapi("JobDetail");
 
 const JobIdParam = z.object({ id: z.string().regex(/^job_[0-9a-z]{26}$/) });
@@ -66,10 +87,13 @@ async function summary(db: ReturnType<typeof database>, job: JobRow) {
     total: job.total,
     processed: job.total - counts.pending,
     pending: counts.pending,
-    // Rejected leads are decided, but not successes: the seed counts them as failed.
+    // Rejected leads are decided, but not successes. The seed's single `failed` is split:
+    // failed (HaloPSA did not take them, replayable) and rejected (their input was refused).
     successful: counts.succeeded - rejected,
-    failed: counts.failed + rejected,
+    failed: counts.failed,
+    rejected,
     by_action: counts.byAction,
+    last_error: job.lastError,
     created_at: job.createdAt,
     finished_at: job.finishedAt,
   };
@@ -129,7 +153,8 @@ jobsRoutes.openapi(
     const job = await findJob(db, id);
     if (!job) throw notFound(id);
     const s = await summary(db, job);
-    const decided = (await jobItemsByStatus(db, id)).filter((i) => i.status !== "pending");
+    const items = await jobItemsByStatus(db, id);
+    const decided = items.filter((i) => i.status !== "pending");
     return c.json(
       {
         ...s,
@@ -139,33 +164,65 @@ jobsRoutes.openapi(
           success: i.status === "done" && i.action !== "rejected",
           action: i.action ?? "failed",
           lead_id: i.leadId,
+          reason: i.status === "failed" || i.action === "rejected" ? i.error : null,
         })),
-        errors: decided
-          .filter((i) => i.status === "failed" || i.action === "rejected")
-          .map((i) => ({ index: i.idx, error: i.error ?? i.action ?? "failed" })),
+        errors: items
+          .filter((i) => i.status === "failed" || i.action === "rejected" || i.error !== null)
+          .filter((i) => i.status !== "done" || i.action === "rejected")
+          .map((i) => ({
+            index: i.idx,
+            error: i.error ?? i.action ?? "failed",
+            kind:
+              i.status === "pending"
+                ? ("retrying" as const)
+                : i.action === "rejected"
+                  ? ("rejected" as const)
+                  : ("failed" as const),
+          })),
       },
       200,
     );
   },
 );
 
+const idempotencyReusedError = jsonResponse(
+  ErrorEnvelopeSchema,
+  "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body",
+);
+
+const RetrySchema = z
+  .object({
+    job_id: z.string(),
+    replayed: z.number().int().openapi({ description: "Failed leads put back to pending" }),
+    resumed: z.number().int().openapi({
+      description: "Leads that were still pending (a stranded job) and whose chunks were re-sent",
+    }),
+    chunks: z.number().int().openapi({ description: "Chunk messages queued" }),
+  })
+  .openapi("JobRetry");
+
 jobsRoutes.openapi(
   createRoute({
     method: "post",
     path: "/jobs/{id}/retry",
     tags: ["Jobs"],
-    summary: "Replay a job's failed leads",
+    summary: "Replay a job's failed leads and resume its pending ones",
     description:
-      "Failed leads go back to pending and their chunks are queued again. Leads already " +
-      "written are not touched; rejected leads stay rejected (fix the input and import again).",
+      "Failed leads go back to pending, and every chunk with pending leads (replayed, or left " +
+      "pending by a consumer that died) is queued again. Leads already written are not " +
+      "touched; rejected leads stay rejected (fix the input and import again). A chunk sent " +
+      "while another delivery of it runs only imports what is still pending. The stalled-job " +
+      "sweeper does the resuming part by itself after `jobs.stall_seconds`.",
     security: bearerSecurity,
-    middleware: [requireScope("write")] as const,
+    middleware: [requireScope("write"), idempotency] as const,
     request: { params: JobIdParam },
     responses: {
-      202: jsonResponse(z.object({ job_id: z.string(), replayed: z.number().int() }), "Queued"),
+      202: jsonResponse(RetrySchema, "Queued"),
       ...bodyErrors,
       ...authErrors,
       ...notFoundError,
+      ...conflictError,
+      422: idempotencyReusedError,
     },
   }),
   async (c) => {
@@ -173,23 +230,32 @@ jobsRoutes.openapi(
     const db = database(c.env.DB);
     const job = await findJob(db, id);
     if (!job) throw notFound(id);
-    const failed = await jobItemsByStatus(db, id, "failed");
-    if (failed.length > 0) {
-      const now = new Date().toISOString();
-      await db
-        .update(jobItems)
-        .set({ status: "pending", action: null, error: null, updatedAt: now })
-        .where(and(eq(jobItems.jobId, id), eq(jobItems.status, "failed")));
-      await updateJob(db, id, { status: "queued", finishedAt: null, updatedAt: now });
-      const chunks = [...new Set(failed.map((i) => i.chunk))];
-      const messages = chunks.map((chunk) => ({
-        body: { type: "import.chunk", job_id: id, chunk } satisfies JobMessage,
-      }));
-      for (let i = 0; i < messages.length; i += 100) {
-        await c.env.JOBS.sendBatch(messages.slice(i, i + 100));
-      }
+    const now = new Date();
+    const at = now.toISOString();
+    const before = await pendingChunks(db, id);
+    const resumed = [...before.values()].reduce((n, k) => n + k, 0);
+    const replayed = await resetFailedItems(db, id, at);
+    const chunks = [...new Set([...before.keys(), ...replayed.chunks])];
+    if (chunks.length > 0) {
+      if (replayed.count > 0 || job.finishedAt !== null)
+        await updateJob(db, id, { status: "queued", finishedAt: null, updatedAt: at });
+      await enqueueChunks(c.env, id, chunks, now);
     }
-    return c.json({ job_id: id, replayed: failed.length }, 202);
+    await writeAudit(
+      db,
+      [
+        {
+          actor: c.var.principal.keyId,
+          action: "job.retried",
+          entity: "job",
+          entityId: id,
+          detail: { replayed: replayed.count, resumed, chunks: chunks.length },
+          requestId: c.var.requestId,
+        },
+      ],
+      now,
+    );
+    return c.json({ job_id: id, replayed: replayed.count, resumed, chunks: chunks.length }, 202);
   },
 );
 

@@ -13,6 +13,7 @@ interface Job {
   pending: number;
   successful: number;
   failed: number;
+  rejected: number;
   by_action: Record<string, number>;
   results: { index: number; success: boolean; action: string; lead_id: string | null }[];
   errors: { index: number; error: string }[];
@@ -113,7 +114,8 @@ describe("POST /sync/leads/bulk", () => {
     expect(
       (job.by_action.updated ?? 0) + (job.by_action.preserved ?? 0) + (job.by_action.merged ?? 0),
     ).toBe(1);
-    expect(job.failed).toBe(2);
+    expect(job.failed).toBe(0);
+    expect(job.rejected).toBe(2);
     expect(job.errors.map((e) => e.index).sort((a, b) => a - b)).toEqual([231, 232]);
     expect(job.results).toHaveLength(233);
 

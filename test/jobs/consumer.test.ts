@@ -110,7 +110,7 @@ describe("jobs queue consumer", () => {
       headers: auth,
       json: { halopsa: { rate_limit: { requests: 1, window_seconds: 600 } } },
     });
-    const send = vi.spyOn(env.JOBS, "send").mockResolvedValue(undefined as never);
+    const send = vi.spyOn(env.JOBS, "sendBatch").mockResolvedValue(undefined as never);
     try {
       const result = await deliver("leadbridge-jobs", {
         type: "import.chunk",
@@ -120,9 +120,9 @@ describe("jobs queue consumer", () => {
       expect(result.explicitAcks).toHaveLength(1);
       expect(result.retryMessages).toEqual([]);
       expect(send).toHaveBeenCalledTimes(1);
-      const [body, opts] = send.mock.calls[0] ?? [];
-      expect(body).toEqual({ type: "import.chunk", job_id: job.id, chunk: 0 });
-      expect((opts as { delaySeconds: number }).delaySeconds).toBeGreaterThan(5);
+      const [message] = send.mock.calls[0]?.[0] ?? [];
+      expect(message?.body).toEqual({ type: "import.chunk", job_id: job.id, chunk: 0 });
+      expect(message?.delaySeconds).toBeGreaterThan(5);
       expect((await item(job.id, 0))?.status).toBe("pending");
     } finally {
       send.mockRestore();
