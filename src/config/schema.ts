@@ -212,3 +212,71 @@ export type LifecycleIds = IntegrationConfig["halopsa"]["lifecycle"];
 export function defaultConfig(): IntegrationConfig {
   return ConfigSchema.parse({});
 }
+
+/** Lifecycle stages in the order a lead moves through them. */
+const STAGES = ["lead", "prospect", "opportunity"] as const;
+
+/**
+ * Settings that each pass on their own but contradict each other, so the service could not
+ * follow them: refused with the field named (`details.field`). Kept apart from `ConfigSchema`
+ * so a stored document written before a rule existed still loads; PUT /config parses with this.
+ */
+function refuseContradictions(config: IntegrationConfig, ctx: z.RefinementCtx): void {
+  const { lists, halopsa, providers } = config;
+  if (lists.hot_min_score < lists.warm_min_score) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["lists", "hot_min_score"],
+      message: `hot_min_score (${lists.hot_min_score}) is below warm_min_score (${lists.warm_min_score}): no lead could be warm`,
+    });
+  }
+  if (lists.size_bands.smb_max >= lists.size_bands.mid_market_max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["lists", "size_bands", "mid_market_max"],
+      message: `mid_market_max (${lists.size_bands.mid_market_max}) must be above smb_max (${lists.size_bands.smb_max})`,
+    });
+  }
+  for (const provider of ["apollo", "zoominfo", "hunter"] as const) {
+    const seen = new Set<string>();
+    providers[provider].saved_searches.forEach((search, i) => {
+      if (seen.has(search.id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["providers", provider, "saved_searches", i, "id"],
+          message: `saved search id "${search.id}" is used twice; each search keeps its own checkpoint`,
+        });
+      }
+      seen.add(search.id);
+    });
+  }
+  // One HaloPSA status per lifecycle status: a ticket's status must say where the lead stands.
+  const statusOwner = new Map<number, string>();
+  for (const stage of STAGES) {
+    for (const [name, id] of Object.entries(halopsa.lifecycle[stage].statuses)) {
+      const field = `halopsa.lifecycle.${stage}.statuses.${name}`;
+      const owner = statusOwner.get(id);
+      if (owner !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: field.split("."),
+          message: `status id ${id} is already ${owner}; each lifecycle status needs its own HaloPSA status`,
+        });
+      } else statusOwner.set(id, field);
+    }
+  }
+  const fieldOwner = new Map<number, string>();
+  for (const [key, id] of Object.entries(halopsa.custom_fields)) {
+    const owner = fieldOwner.get(id);
+    if (owner !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["halopsa", "custom_fields", key],
+        message: `custom field id ${id} is already halopsa.custom_fields.${owner}; one HaloPSA field cannot hold two values`,
+      });
+    } else fieldOwner.set(id, key);
+  }
+}
+
+/** The configuration as PUT /config accepts it: well-formed and free of contradictions. */
+export const CheckedConfigSchema = ConfigSchema.superRefine(refuseContradictions);

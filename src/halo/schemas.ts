@@ -54,14 +54,32 @@ export const ActionRecord = z.looseObject({ id: HaloId, ticket_id: ref, note: te
 export const IntegrationErrorRecord = z.looseObject({ id: HaloId });
 export const IntegrationRequestRecord = z.looseObject({ id: HaloId });
 
-export const TicketTypeRecord = z.looseObject({ id: HaloId, name: z.string() });
+export const TicketTypeRecord = z.looseObject({
+  id: HaloId,
+  name: z.string(),
+  /** RequestType.itilrequesttype: set (non-zero) on ITIL service types such as Incident. */
+  itilrequesttype: z.number().nullish(),
+});
 export const StatusRecord = z.looseObject({
   id: HaloId,
   name: z.string(),
-  /** Which ticket types use the status, where the tenant says so. */
-  tickettypes: z.array(HaloId).optional(),
+  /**
+   * Which ticket types use the status, where the tenant says so: ids, or the spec's `KeyPair2`
+   * objects (`{value: "<id>", label}`, TStatus.tickettypes in halo-openapi.json).
+   */
+  tickettypes: z
+    .array(z.union([HaloId, z.looseObject({ value: HaloId }).transform((k) => k.value)]))
+    .nullish(),
 });
-export const PriorityRecord = z.looseObject({ id: HaloId, name: z.string() });
+/**
+ * GET /api/Priority lists SLA policies: `id` is the policy's own id (a string, a GUID in the
+ * spec), `priorityid` the priority a ticket's `priority_id` names.
+ */
+export const PriorityRecord = z.looseObject({
+  id: z.union([z.string(), z.number()]),
+  priorityid: HaloId.nullish(),
+  name: z.string(),
+});
 export const FieldInfoRecord = z.looseObject({
   id: HaloId,
   name: z.string(),

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { deleteExpiredKeys } from "../db/idempotency-repo";
+import { refreshConfigCheck } from "../halo/config-check";
 import { runProviderSync } from "../providers/sync/run";
 import { apiKeyFor } from "../providers/sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../providers/sync/types";
@@ -51,6 +52,22 @@ export async function runScheduledSyncs(env: Env, now: Date): Promise<SyncRunSum
   return (await Promise.all(byProvider)).flat();
 }
 
+/**
+ * Checks the configuration against the tenant when no recent check describes it (never checked,
+ * HaloPSA was down at the last check, or the tenant's lists may have changed since), so /health
+ * reports mismatches nobody asked about.
+ */
+async function checkConfigAgain(env: Env, now: Date): Promise<void> {
+  try {
+    const { config, version } = await loadConfig(database(env.DB));
+    await refreshConfigCheck(env, config, version, now);
+  } catch (err) {
+    console.error(
+      JSON.stringify({ level: "error", source: "cron:config-check", message: String(err) }),
+    );
+  }
+}
+
 /** Daily housekeeping: expired idempotency keys go. */
 export async function runHousekeeping(env: Env, now: Date): Promise<void> {
   await deleteExpiredKeys(database(env.DB), now.toISOString());
@@ -66,6 +83,7 @@ export async function handleScheduled(
   switch (controller.cron) {
     case SYNC_CRON:
       ctx.waitUntil(runScheduledSyncs(env, now).then(() => undefined));
+      ctx.waitUntil(checkConfigAgain(env, now));
       return;
     case HOUSEKEEPING_CRON:
       ctx.waitUntil(runHousekeeping(env, now));

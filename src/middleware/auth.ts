@@ -12,6 +12,22 @@ function unauthenticated(message: string): AppError {
   return new AppError("AUTHENTICATION_ERROR", message, { headers: CHALLENGE });
 }
 
+/** The key a bearer header presents, or null when it is not a valid, live key. */
+export async function principalFrom(
+  env: Env,
+  header: string,
+): Promise<{ keyId: string; name: string; scopes: Scope[] } | null> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const parsed = match?.[1] ? parseApiKey(match[1]) : null;
+  if (!parsed) return null;
+  const row = await findKey(database(env.DB), parsed.id);
+  const presented = await hashSecret(parsed.secret);
+  // Hash and compare even when no row exists so timing does not reveal valid key ids.
+  const stored = row?.hash ?? "0".repeat(presented.length);
+  if (!digestsEqual(presented, stored) || !row || row.revokedAt) return null;
+  return { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+}
+
 /**
  * Bearer API-key authentication with a minimum scope. Unknown, malformed and revoked keys all
  * get the same 401 so the answer does not tell an attacker which part was wrong.
@@ -20,20 +36,9 @@ export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async function auth(c, next) {
     const header = c.req.header("Authorization");
     if (!header) throw unauthenticated("Missing Authorization header");
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const parsed = match?.[1] ? parseApiKey(match[1]) : null;
-    if (!parsed) throw unauthenticated("Invalid API key");
-
+    const principal = await principalFrom(c.env, header);
+    if (!principal) throw unauthenticated("Invalid API key");
     const db = database(c.env.DB);
-    const row = await findKey(db, parsed.id);
-    const presented = await hashSecret(parsed.secret);
-    // Hash and compare even when no row exists so timing does not reveal valid key ids.
-    const stored = row?.hash ?? "0".repeat(presented.length);
-    if (!digestsEqual(presented, stored) || !row || row.revokedAt) {
-      throw unauthenticated("Invalid API key");
-    }
-
-    const principal = { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
     if (!hasScope(principal, scope)) {
       throw new AppError("AUTHORIZATION_ERROR", `This API key lacks the '${scope}' scope`, {
         details: { required_scope: scope, key_scopes: principal.scopes },
@@ -41,7 +46,9 @@ export function requireScope(scope: Scope) {
     }
     c.set("principal", principal);
     // Last-used is a convenience for operators; it must not slow or fail the request.
-    c.executionCtx.waitUntil(touchKey(db, row.id, new Date().toISOString()).catch(() => {}));
+    c.executionCtx.waitUntil(
+      touchKey(db, principal.keyId, new Date().toISOString()).catch(() => {}),
+    );
     return next();
   });
 }

@@ -1,26 +1,84 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { mergePatch } from "../config/merge-patch";
-import { ConfigSchema } from "../config/schema";
+import { CheckedConfigSchema, ConfigSchema } from "../config/schema";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { loadConfig, saveConfig } from "../db/config-repo";
+import { type ConfigCheck, checkConfig, checkFingerprint, recordCheck } from "../halo/config-check";
 import { AppError } from "../http/errors";
 import {
   authErrors,
   bearerSecurity,
   bodyErrors,
   conflictError,
+  ErrorEnvelopeSchema,
   jsonBody,
   jsonResponse,
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { validationError } from "../http/validation";
 import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
 
 const ConfigDocumentSchema = ConfigSchema.safeExtend({
   version: z.number().int().openapi({ description: "0 until the first change" }),
   updated_at: z.string().nullable(),
 }).openapi("ConfigDocument");
+
+const MismatchSchema = z
+  .object({
+    field: z.string().openapi({ example: "halopsa.lifecycle.lead.statuses.new_lead" }),
+    value: z.number().int(),
+    message: z.string(),
+    candidates: z
+      .array(z.object({ id: z.number().int(), name: z.string() }))
+      .openapi({ description: "What the tenant has that would fit, best first" }),
+  })
+  .openapi("ConfigMismatch");
+
+const ConfigCheckSchema = z
+  .object({
+    state: z.enum(["ok", "mismatch", "unverified"]).openapi({
+      description:
+        "`ok`: every HaloPSA id exists in the tenant and fits its stage; `mismatch`: see " +
+        "`mismatches`; `unverified`: HaloPSA could not be asked (see `reason`)",
+    }),
+    checked_at: z.string(),
+    config_version: z.number().int(),
+    mismatches: z.array(MismatchSchema),
+    reason: z.string().nullable(),
+    lookups_fetched_at: z.string().nullable(),
+  })
+  .openapi("ConfigCheck");
+
+const PutResultSchema = ConfigDocumentSchema.safeExtend({
+  verification: ConfigCheckSchema.nullable().openapi({
+    description:
+      "The check of the new HaloPSA ids against the tenant; null when the change touched none",
+  }),
+}).openapi("ConfigPutResult");
+
+const idempotencyReusedError = jsonResponse(
+  ErrorEnvelopeSchema,
+  "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body",
+);
+
+/** A configuration the tenant cannot honour, as one VALIDATION_ERROR naming the first field. */
+function mismatchError(check: ConfigCheck): AppError {
+  const [first] = check.mismatches;
+  return new AppError(
+    "VALIDATION_ERROR",
+    `The HaloPSA tenant does not fit the configuration: ${first?.field}: ${first?.message}`,
+    {
+      details: {
+        field: first?.field ?? "halopsa",
+        value: first?.value,
+        candidates: first?.candidates ?? [],
+        mismatches: check.mismatches,
+      },
+    },
+  );
+}
 
 const ConfigPatchSchema = z.record(z.string(), z.unknown()).openapi("ConfigPatch", {
   description:
@@ -61,7 +119,12 @@ configRoutes.openapi(
     summary: "Change the configuration (partial update)",
     description:
       "Merges the body into the current configuration, validates the result and stores it as a " +
-      "new version. Send `If-Match` with the ETag you read to refuse a lost update.",
+      "new version. Send `If-Match` with the ETag you read to refuse a lost update. Settings " +
+      "that contradict each other (hot below warm, two statuses on one id, …) are refused. " +
+      "When the change touches a HaloPSA id, the ids are checked against the tenant's lookups " +
+      "(ticket types, statuses, priorities, custom fields): a mismatch is a 400 naming the " +
+      "field and the tenant's candidates; if HaloPSA cannot be asked the change is stored and " +
+      "`verification.state` is `unverified` (an outage never blocks a config edit).",
     security: bearerSecurity,
     middleware: [requireScope("admin")] as const,
     request: {
@@ -69,7 +132,7 @@ configRoutes.openapi(
       body: jsonBody(ConfigPatchSchema),
     },
     responses: {
-      200: jsonResponse(ConfigDocumentSchema, "The new configuration"),
+      200: jsonResponse(PutResultSchema, "The new configuration"),
       ...bodyErrors,
       ...authErrors,
       ...conflictError,
@@ -85,10 +148,14 @@ configRoutes.openapi(
         details: { field: "If-Match", current_version: current.version },
       });
     }
-    const parsed = ConfigSchema.safeParse(mergePatch(current.config, patch));
+    const parsed = CheckedConfigSchema.safeParse(mergePatch(current.config, patch));
     if (!parsed.success) throw validationError(parsed.error, "configuration");
 
     const version = current.version + 1;
+    const touchesIds =
+      checkFingerprint(c.env, parsed.data) !== checkFingerprint(c.env, current.config);
+    const check = touchesIds ? await checkConfig(c.env, parsed.data, version) : null;
+    if (check?.state === "mismatch") throw mismatchError(check);
     const now = new Date();
     try {
       await saveConfig(db, version, parsed.data, c.var.principal.keyId);
@@ -106,13 +173,68 @@ configRoutes.openapi(
           action: "config.updated",
           entity: "config",
           entityId: String(version),
-          detail: { from_version: current.version, patch },
+          detail: {
+            from_version: current.version,
+            patch,
+            ...(check ? { verification: check.state } : {}),
+          },
           requestId: c.var.requestId,
         },
       ],
       now,
     );
+    if (check) await recordCheck(c.env, parsed.data, check);
     c.header("ETag", etag(version));
-    return c.json({ ...parsed.data, version, updated_at: now.toISOString() }, 200);
+    return c.json(
+      { ...parsed.data, version, updated_at: now.toISOString(), verification: check },
+      200,
+    );
+  },
+);
+
+configRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/verify",
+    tags: ["Config"],
+    summary: "Check the configuration against the HaloPSA tenant now",
+    description:
+      "Reads the tenant's ticket types, statuses, priorities and custom fields afresh through " +
+      "HaloGate and checks every HaloPSA id of the current configuration: it must exist, a " +
+      "lifecycle ticket type must not be an ITIL service type (Incident, …), and each status " +
+      "must be one the tenant allows on its stage's ticket type. Answers 200 with the report " +
+      "whatever it finds (`state`: ok, mismatch or unverified); /health shows the latest state.",
+    security: bearerSecurity,
+    middleware: [requireScope("admin"), idempotency] as const,
+    responses: {
+      200: jsonResponse(ConfigCheckSchema, "The check"),
+      ...bodyErrors,
+      ...authErrors,
+      ...conflictError,
+      422: idempotencyReusedError,
+    },
+  }),
+  async (c) => {
+    const db = database(c.env.DB);
+    const current = await loadConfig(db);
+    const now = new Date();
+    const check = await checkConfig(c.env, current.config, current.version, { now, fresh: true });
+    await recordCheck(c.env, current.config, check);
+    await writeAudit(
+      db,
+      [
+        {
+          actor: c.var.principal.keyId,
+          action: "config.verified",
+          entity: "config",
+          entityId: String(current.version),
+          rule: check.state,
+          detail: { mismatches: check.mismatches.map((m) => m.field), reason: check.reason },
+          requestId: c.var.requestId,
+        },
+      ],
+      now,
+    );
+    return c.json(check, 200);
   },
 );

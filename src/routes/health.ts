@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database as dbClient } from "../db/client";
 import { loadConfig } from "../db/config-repo";
+import { currentCheck } from "../halo/config-check";
 import { haloHealth } from "../halo/health";
 import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";
+import { principalFrom } from "../middleware/auth";
 import { providerHealth } from "../providers/health";
 
 const ServiceState = z.enum([
@@ -27,8 +29,16 @@ const HealthSchema = z
       zoominfo: ServiceState,
       hunter: ServiceState,
     }),
+    config: z.enum(["ok", "mismatch", "unverified"]).openapi({
+      description:
+        "The latest check of the configuration's HaloPSA ids against the tenant (POST " +
+        "/config/verify, PUT /config, the cron): `unverified` until one describes the current " +
+        "configuration or when HaloPSA could not be asked",
+    }),
     details: z.record(z.string(), z.unknown()).openapi({
-      description: "Why a service is not connected, and HaloGate's rate-limit state",
+      description:
+        "Why a service is not connected, and HaloGate's rate-limit state. With a valid API " +
+        "key, `details.config` holds the configuration check (mismatched fields, reason)",
     }),
   })
   .openapi("Health");
@@ -61,7 +71,11 @@ healthRoutes.openapi(
       databaseState(c.env.DB),
       loadConfig(dbClient(c.env.DB)).catch(() => null),
     ]);
-    const halo = await haloHealth(c.env, config?.config);
+    const [halo, check, principal] = await Promise.all([
+      haloHealth(c.env, config?.config),
+      config ? currentCheck(c.env, config.config).catch(() => undefined) : undefined,
+      principalFrom(c.env, c.req.header("Authorization") ?? "").catch(() => null),
+    ]);
     const p = config?.config.providers;
     const providers = providerHealth(c.env, {
       apollo: p?.apollo.enabled ?? true,
@@ -79,7 +93,17 @@ healthRoutes.openapi(
       version: c.env.SERVICE_VERSION,
       timestamp: new Date().toISOString(),
       services: { database, halopsa: halo.state, ...providers },
-      details: { halopsa: halo.detail },
+      config: check?.state ?? "unverified",
+      details: principal
+        ? {
+            halopsa: halo.detail,
+            // Field names and the tenant's ids are for key holders only.
+            config: (check?.report as Record<string, unknown> | undefined) ?? {
+              state: "unverified",
+              reason: "no check describes the current configuration yet",
+            },
+          }
+        : { halopsa: halo.detail },
     } as const;
     return c.json(body, status === "unhealthy" ? 503 : 200);
   },

@@ -92,14 +92,14 @@ describe("configuration", () => {
     await api("/config", {
       method: "PUT",
       headers: bearer(key),
-      json: { halopsa: { custom_fields: { competitors: 999 } } },
+      json: { lists: { hot_min_score: 95 } },
     });
-    const res = await api<ConfigDoc>("/config", {
+    const res = await api<ConfigDoc & { lists: { hot_min_score: number } }>("/config", {
       method: "PUT",
       headers: bearer(key),
-      json: { halopsa: { custom_fields: { competitors: null } } },
+      json: { lists: { hot_min_score: null } },
     });
-    expect(res.body.halopsa.custom_fields.competitors).toBe(303);
+    expect(res.body.lists.hot_min_score).toBe(81);
   });
 
   it("refuses a stale If-Match with 409", async () => {
