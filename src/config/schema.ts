@@ -184,7 +184,7 @@ export const HaloSettingsSchema = z
   .strict();
 
 /** Bulk jobs (src/jobs/sweeper.ts). */
-export const JobSettingsSchema = z
+const JobSettingsSchema = z
   .object({
     /**
      * A chunk whose pending leads (and job) have not moved for this long, with no delivery due,

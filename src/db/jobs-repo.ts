@@ -160,7 +160,7 @@ export async function markChunksDue(
   await runBatch(db, statements);
 }
 
-export interface StalledChunk {
+interface StalledChunk {
   jobId: string;
   chunk: number;
   pending: number;

@@ -19,14 +19,14 @@ import { type ConfigMismatch, type TenantLookups, verifyConfig } from "./verify-
  * rarely, and a config edit should not cost four HaloPSA calls each time. POST /config/verify
  * always reads them afresh.
  */
-export const LOOKUPS_TTL_MS = 10 * 60_000;
+const LOOKUPS_TTL_MS = 10 * 60_000;
 /** The cron re-checks a configuration this old, since the tenant's lists may have changed. */
-export const CHECK_MAX_AGE_MS = 60 * 60_000;
+const CHECK_MAX_AGE_MS = 60 * 60_000;
 /** An interactive check waits out a short throttle, and gives up quickly on an outage. */
 const CHECK_MAX_WAIT_MS = 5_000;
 const CHECK_READ_ATTEMPTS = 2;
 
-export type ConfigCheckState = "ok" | "mismatch" | "unverified";
+type ConfigCheckState = "ok" | "mismatch" | "unverified";
 
 export interface ConfigCheck {
   state: ConfigCheckState;
@@ -45,15 +45,19 @@ const CachedLookups = z.object({
   fields: z.array(FieldInfoRecord),
 });
 
-/** What a check depends on: the tenant and every HaloPSA id of the configuration. */
-export function checkFingerprint(env: Env, config: IntegrationConfig): string {
+/** Every HaloPSA id of the configuration (what PUT /config checks when it changes). */
+export function haloIds(config: IntegrationConfig): string {
   const h = config.halopsa;
   return JSON.stringify({
-    tenant: haloSettings(env, config).baseUrl,
     custom_fields_enabled: h.custom_fields_enabled,
     custom_fields: h.custom_fields,
     lifecycle: h.lifecycle,
   });
+}
+
+/** What a check depends on: the tenant and every HaloPSA id of the configuration. */
+function checkFingerprint(env: Env, config: IntegrationConfig): string {
+  return JSON.stringify({ tenant: haloSettings(env, config).baseUrl, ids: haloIds(config) });
 }
 
 async function tenantLookups(

@@ -15,7 +15,7 @@ export interface TenantLookups {
   fields: FieldInfoRecord[];
 }
 
-export interface Candidate {
+interface Candidate {
   id: number;
   name: string;
 }

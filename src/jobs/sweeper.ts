@@ -6,7 +6,7 @@ import { enqueueChunks } from "./enqueue";
 /** Chunks re-sent per sweep at most; a larger backlog is taken over the next ticks. */
 const MAX_CHUNKS_PER_SWEEP = 500;
 
-export interface SweepSummary {
+interface SweepSummary {
   jobs: number;
   chunks: number;
   leads: number;

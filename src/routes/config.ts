@@ -4,7 +4,7 @@ import { CheckedConfigSchema, ConfigSchema } from "../config/schema";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { loadConfig, saveConfig } from "../db/config-repo";
-import { type ConfigCheck, checkConfig, checkFingerprint, recordCheck } from "../halo/config-check";
+import { type ConfigCheck, checkConfig, haloIds, recordCheck } from "../halo/config-check";
 import { AppError } from "../http/errors";
 import {
   authErrors,
@@ -152,8 +152,9 @@ configRoutes.openapi(
     if (!parsed.success) throw validationError(parsed.error, "configuration");
 
     const version = current.version + 1;
-    const touchesIds =
-      checkFingerprint(c.env, parsed.data) !== checkFingerprint(c.env, current.config);
+    // Only a change of ids pays for a check: moving the tenant alone leaves /health at
+    // `unverified` until the cron or POST /config/verify looks.
+    const touchesIds = haloIds(parsed.data) !== haloIds(current.config);
     const check = touchesIds ? await checkConfig(c.env, parsed.data, version) : null;
     if (check?.state === "mismatch") throw mismatchError(check);
     const now = new Date();
