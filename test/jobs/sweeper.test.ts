@@ -6,8 +6,8 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
 import type { HaloGate } from "../../src/halo/gate";
+import worker from "../../src/index";
 import { createImportJob } from "../../src/jobs/create-job";
 import type { JobMessage } from "../../src/jobs/messages";
 import { sweepStalledJobs } from "../../src/jobs/sweeper";
