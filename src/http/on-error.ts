@@ -2,7 +2,8 @@ import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { database } from "../db/client";
 import { errorLog } from "../db/schema";
-import { AppError, type ErrorCode, errorEnvelope } from "./errors";
+import { AppError, type ErrorCode } from "../errors";
+import { errorEnvelope } from "./envelope";
 import type { AppEnv } from "./types";
 
 /** Maps framework exceptions (Hono's body parser, body limit) onto the API's error codes. */

@@ -3,7 +3,7 @@ import { digestsEqual, hashSecret, parseApiKey } from "../auth/api-key";
 import { hasScope, type Scope } from "../auth/principal";
 import { database } from "../db/client";
 import { findKey, touchKey } from "../db/keys-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="leadbridge"' };

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import type { Issue } from "../domain/lead";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 import type { ImportContext } from "./context";
 import { haloPort } from "./halo-adapter";

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
+import { AppError } from "../errors";
 import { COUNT_KEYS, readCounts } from "../halo-index/counts";
 import { findRun, type IndexRunRow } from "../halo-index/runs-repo";
 import { startIndexRun } from "../halo-index/start";
-import { AppError } from "../http/errors";
 import {
   authErrors,
   bearerSecurity,

@@ -4,7 +4,7 @@ import { SCOPES } from "../auth/principal";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { insertKey, listKeys, revokeKey } from "../db/keys-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,

@@ -8,7 +8,7 @@ import {
   type SuppressionRow,
 } from "../db/suppressions-repo";
 import { normaliseSuppressionKey } from "../domain/suppression";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,

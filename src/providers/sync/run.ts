@@ -1,6 +1,6 @@
 import { database } from "../../db/client";
 import { loadConfig } from "../../db/config-repo";
-import { AppError } from "../../http/errors";
+import { AppError } from "../../errors";
 import { createImportJob } from "../../jobs/create-job";
 import { DEFAULT_IMPORT_OPTIONS } from "../../pipeline/outcome";
 import { type Fetcher, ProviderError } from "../http";
