@@ -1,8 +1,7 @@
 import { runBatch } from "../db/batch";
 import { database } from "../db/client";
-import { loadConfig } from "../db/config-repo";
 import { chunkItems, findJob, jobCounts, updateItemStatement, updateJob } from "../db/jobs-repo";
-import { haloPort } from "../pipeline/halo-adapter";
+import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
 import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";
 
@@ -38,17 +37,16 @@ export async function runChunk(
     await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
 
   const options = job.options as JobOptions;
-  const { config } = await loadConfig(db);
+  const ctx = await importContext(env, {
+    actor: `job:${jobId}`,
+    requestId: null,
+    options,
+    dryRun: false,
+    maxWaitMs: CONSUMER_WAIT_MS,
+    now,
+  });
   const outcomes = await importLeads(
-    {
-      db,
-      halo: haloPort(env, config, { maxWaitMs: CONSUMER_WAIT_MS }),
-      config,
-      now,
-      actor: `job:${jobId}`,
-      requestId: null,
-      options,
-    },
+    ctx,
     items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
   );
 
