@@ -3,7 +3,7 @@ import { insertJob } from "../db/jobs-repo";
 import type { Issue, LeadSource } from "../domain/lead";
 import { newId } from "../ids";
 import type { ImportOptions } from "../pipeline/outcome";
-import type { JobMessage } from "./messages";
+import type { ImportChunkMessage } from "./chunk-message";
 
 /**
  * Leads per queue message. One chunk is imported with one array POST per HaloPSA entity, and
@@ -55,7 +55,7 @@ export async function createImportJob(
       };
     }),
   );
-  const messages: { body: JobMessage }[] = [];
+  const messages: { body: ImportChunkMessage }[] = [];
   for (let c = 0; c < chunks; c++)
     messages.push({ body: { type: "import.chunk", job_id: id, chunk: c } });
   // sendBatch takes at most 100 messages per call.

@@ -1,8 +1,8 @@
-import { chunk } from "../../db/chunk";
-import type { Db } from "../../db/client";
-import { findLeadsByDedupKeys, findLeadsByEmails } from "../../db/leads-repo";
-import { findSuppressions } from "../../db/suppressions-repo";
-import type { SuppressionKey } from "../../domain/suppression";
+import { chunk } from "../db/chunk";
+import type { Db } from "../db/client";
+import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
+import { findSuppressions } from "../db/suppressions-repo";
+import type { SuppressionKey } from "../domain/suppression";
 import type { Candidate, SyncProvider } from "./types";
 
 /**

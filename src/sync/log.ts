@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client";
-import { errorLog } from "../../db/schema";
+import type { Db } from "../db/client";
+import { errorLog } from "../db/schema";
 
 /**
  * Operator-visible sync events in `error_log` (the table GET /errors reads): provider

@@ -1,6 +1,6 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { syncCursors } from "../../db/schema";
+import type { Db } from "./client";
+import { syncCursors } from "./schema";
 
 export type SyncCursorRow = typeof syncCursors.$inferSelect;
 
