@@ -33,7 +33,7 @@ export function requireScope(scope: Scope) {
       throw unauthenticated("Invalid API key");
     }
 
-    const principal = { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+    const principal = { keyId: row.id, name: row.name, scopes: row.scopes };
     if (!hasScope(principal, scope)) {
       throw new AppError("AUTHORIZATION_ERROR", `This API key lacks the '${scope}' scope`, {
         details: { required_scope: scope, key_scopes: principal.scopes },

@@ -64,7 +64,7 @@ export async function screen(
         db,
         candidates.flatMap((c) => c.suppressionKeys),
       )
-    ).map((r) => keyText({ kind: r.kind as SuppressionKey["kind"], value: r.value })),
+    ).map((r) => keyText({ kind: r.kind, value: r.value })),
   );
   const byId = await knownRecordIds(
     d1,

@@ -1,15 +1,15 @@
 import type { Db } from "../db/client";
-import { errorLog } from "../db/schema";
+import { recordError } from "../db/error-log-repo";
 
 /**
  * Operator-visible sync events in `error_log` (the table GET /errors reads): provider
- * failures at level "error", pauses for rate limits at level "warn". Never carries API keys:
+ * failures at level "error", pauses for rate limits at level "warning". Never carries API keys:
  * messages come from ProviderError, which describes response bodies only.
  */
 export async function logSyncEvent(
   db: Db,
   event: {
-    level: "error" | "warn";
+    level: "error" | "warning";
     code: string;
     message: string;
     provider: string;
@@ -18,20 +18,19 @@ export async function logSyncEvent(
   },
   now: Date,
 ): Promise<void> {
+  const source = `provider-sync:${event.provider}:${event.searchId}`;
   console.log(
-    JSON.stringify({
+    JSON.stringify({ level: event.level, code: event.code, source, message: event.message }),
+  );
+  await recordError(
+    db,
+    {
       level: event.level,
       code: event.code,
-      source: `provider-sync:${event.provider}:${event.searchId}`,
       message: event.message,
-    }),
+      source,
+      detail: event.detail ?? null,
+    },
+    now,
   );
-  await db.insert(errorLog).values({
-    at: now.toISOString(),
-    level: event.level,
-    code: event.code,
-    message: event.message,
-    source: `provider-sync:${event.provider}:${event.searchId}`,
-    detail: event.detail ?? null,
-  });
 }

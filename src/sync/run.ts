@@ -1,5 +1,6 @@
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
+import type { SyncCursorStatus } from "../db/schema";
 import { claimRun, findCursor, finishRun, saveCheckpoint } from "../db/sync-cursors-repo";
 import { AppError } from "../errors";
 import { createImportJob } from "../jobs/create-job";
@@ -132,7 +133,8 @@ export async function runProviderSync(
     return { ...summary, outcome: "busy", checkpoint: cursor };
   }
 
-  let status = "active";
+  // Widened on purpose: the pause() closure below changes it.
+  let status = "active" as SyncCursorStatus;
   let pausedUntil: string | null = null;
   let lastError: string | null = null;
   const pause = async (throttle: Throttle) => {
@@ -143,7 +145,7 @@ export async function runProviderSync(
     await logSyncEvent(
       db,
       {
-        level: "warn",
+        level: "warning",
         code: "RATE_LIMIT_EXCEEDED",
         message: `${provider} asked to slow down (${throttle.reason}); paused until ${pausedUntil}`,
         provider,
