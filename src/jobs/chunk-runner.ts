@@ -3,7 +3,8 @@ import { database } from "../db/client";
 import { chunkItems, findJob, jobCounts, updateItemStatement, updateJob } from "../db/jobs-repo";
 import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
-import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";
+import type { ImportOutcome } from "../pipeline/outcome";
+import { JobOptionsSchema } from "./job-options";
 
 /**
  * How long the consumer waits for HaloGate's window inside one delivery before handing the
@@ -11,10 +12,6 @@ import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";
  * ones must not pin a consumer.
  */
 const CONSUMER_WAIT_MS = 5_000;
-
-export interface JobOptions extends ImportOptions {
-  continue_on_error: boolean;
-}
 
 export type ChunkResult = { kind: "done" } | { kind: "retry"; reason: string };
 
@@ -36,7 +33,7 @@ export async function runChunk(
   if (job.status === "queued")
     await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
 
-  const options = job.options as JobOptions;
+  const options = JobOptionsSchema.parse(job.options);
   const ctx = await importContext(env, {
     actor: `job:${jobId}`,
     requestId: null,

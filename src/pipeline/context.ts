@@ -3,7 +3,7 @@ import { type Db, database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { haloPort } from "./halo-adapter";
 import type { HaloPort } from "./halo-port";
-import type { ImportOptions } from "./outcome";
+import type { ImportOptions } from "./options";
 
 /** Everything one import run needs; `now` is fixed per run so every record agrees on time. */
 export interface ImportContext {

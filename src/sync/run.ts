@@ -4,7 +4,7 @@ import type { SyncCursorStatus } from "../db/schema";
 import { claimRun, findCursor, finishRun, saveCheckpoint } from "../db/sync-cursors-repo";
 import { AppError } from "../errors";
 import { createImportJob } from "../jobs/create-job";
-import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/outcome";
+import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/options";
 import { type Fetcher, ProviderError } from "../providers/http";
 import { Pacer, type Throttle } from "../providers/pacing";
 import { screen } from "./known";
