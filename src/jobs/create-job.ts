@@ -2,8 +2,8 @@ import { database } from "../db/client";
 import { insertJob } from "../db/jobs-repo";
 import type { Issue, LeadSource } from "../domain/lead";
 import { newId } from "../ids";
-import type { ImportOptions } from "../pipeline/outcome";
 import { enqueueChunks } from "./enqueue";
+import type { JobOptions } from "./job-options";
 
 /**
  * Leads per queue message. One chunk is imported with one array POST per HaloPSA entity, and
@@ -16,7 +16,7 @@ export interface NewImportJob {
   kind: "bulk" | "provider_sync" | "retry";
   source: LeadSource;
   records: unknown[];
-  options: ImportOptions & { continue_on_error: boolean };
+  options: JobOptions;
   createdBy: string;
   /** Leads refused by up-front validation: recorded as rejected, never queued. */
   rejected?: Map<number, Issue[]>;

@@ -1,6 +1,6 @@
 import { database } from "../db/client";
 import { markChunksDue } from "../db/jobs-repo";
-import type { JobMessage } from "./messages";
+import type { ImportChunkMessage } from "./chunk-message";
 
 /** Queues' sendBatch takes at most 100 messages per call. */
 const SEND_BATCH_MAX = 100;
@@ -28,7 +28,7 @@ export async function enqueueChunks(
     await markChunksDue(database(env.DB), jobId, unique, due);
   }
   const messages = unique.map((chunk) => ({
-    body: { type: "import.chunk", job_id: jobId, chunk } satisfies JobMessage,
+    body: { type: "import.chunk", job_id: jobId, chunk } satisfies ImportChunkMessage,
     ...(delaySeconds > 0 ? { delaySeconds } : {}),
   }));
   for (let i = 0; i < messages.length; i += SEND_BATCH_MAX)

@@ -3,7 +3,7 @@ import { digestsEqual, hashSecret, parseApiKey } from "../auth/api-key";
 import { hasScope, type Scope } from "../auth/principal";
 import { database } from "../db/client";
 import { findKey, touchKey } from "../db/keys-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="leadbridge"' };
@@ -25,7 +25,7 @@ export async function principalFrom(
   // Hash and compare even when no row exists so timing does not reveal valid key ids.
   const stored = row?.hash ?? "0".repeat(presented.length);
   if (!digestsEqual(presented, stored) || !row || row.revokedAt) return null;
-  return { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+  return { keyId: row.id, name: row.name, scopes: row.scopes };
 }
 
 /**

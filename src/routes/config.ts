@@ -4,8 +4,8 @@ import { CheckedConfigSchema, ConfigSchema } from "../config/schema";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { loadConfig, saveConfig } from "../db/config-repo";
+import { AppError } from "../errors";
 import { type ConfigCheck, checkConfig, haloIds, recordCheck } from "../halo/config-check";
-import { AppError } from "../http/errors";
 import {
   authErrors,
   bearerSecurity,

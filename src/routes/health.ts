@@ -72,7 +72,7 @@ healthRoutes.openapi(
       loadConfig(dbClient(c.env.DB)).catch(() => null),
     ]);
     const [halo, check, principal] = await Promise.all([
-      haloHealth(c.env, config?.config),
+      haloHealth(c.env, config?.config ?? null),
       config ? currentCheck(c.env, config.config).catch(() => undefined) : undefined,
       principalFrom(c.env, c.req.header("Authorization") ?? "").catch(() => null),
     ]);

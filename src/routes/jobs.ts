@@ -11,7 +11,7 @@ import {
   resetFailedItems,
   updateJob,
 } from "../db/jobs-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
