@@ -14,7 +14,6 @@
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
 const FEATURES = "^src/(sync|halo-index|jobs)/";
-const JOBS_FEATURE = "^src/jobs/(?!(consumer|cron|messages)\\.ts)";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";
