@@ -1,7 +1,7 @@
+import { refreshConfigCheck } from "../config-check/check";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { deleteExpiredKeys } from "../db/idempotency-repo";
-import { refreshConfigCheck } from "../halo/config-check";
 import { runProviderSync } from "../sync/run";
 import { apiKeyFor } from "../sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { mergePatch } from "../config/merge-patch";
 import { CheckedConfigSchema, ConfigSchema } from "../config/schema";
+import { type ConfigCheck, checkConfig, haloIds, recordCheck } from "../config-check/check";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { loadConfig, saveConfig } from "../db/config-repo";
 import { AppError } from "../errors";
-import { type ConfigCheck, checkConfig, haloIds, recordCheck } from "../halo/config-check";
 import {
   authErrors,
   bearerSecurity,

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { currentCheck } from "../config-check/check";
 import { database as dbClient } from "../db/client";
 import { loadConfig } from "../db/config-repo";
-import { currentCheck } from "../halo/config-check";
 import { haloHealth } from "../halo/health";
 import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";

@@ -8,11 +8,16 @@ import {
   saveCheck,
   storeLookups,
 } from "../db/config-checks-repo";
-import { haloClient } from "./client";
-import { listFieldInfo, listPriorities, listStatuses, listTicketTypes } from "./resources/lookups";
-import { FieldInfoRecord, PriorityRecord, StatusRecord, TicketTypeRecord } from "./schemas";
-import { haloSettings } from "./settings";
-import { type ConfigMismatch, type TenantLookups, verifyConfig } from "./verify-config";
+import { haloClient } from "../halo/client";
+import {
+  listFieldInfo,
+  listPriorities,
+  listStatuses,
+  listTicketTypes,
+} from "../halo/resources/lookups";
+import { FieldInfoRecord, PriorityRecord, StatusRecord, TicketTypeRecord } from "../halo/schemas";
+import { haloSettings } from "../halo/settings";
+import { type ConfigMismatch, type TenantLookups, verifyConfig } from "../halo/verify-config";
 
 /**
  * How long the tenant's lookup lists are reused: ticket types, statuses and custom fields change
