@@ -180,6 +180,12 @@ export const HaloSettingsSchema = z
     rate_limit: rateLimitSchema.default({ requests: 500, window_seconds: 180 }),
     custom_fields: CustomFieldsSchema.prefault({}),
     lifecycle: LifecycleSchema.prefault({}),
+    /**
+     * A user or lead ticket LeadBridge wrote and someone deleted in HaloPSA: "recreate" writes
+     * the person again (audited `lead.recreated`), "skip" leaves them out and audits why. Neither
+     * ever fails the import.
+     */
+    on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
   })
   .strict();
 

@@ -2,8 +2,8 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
-  claimCompanies,
   findCompanies,
+  insertNewCompanies,
   type NewCompanyRow,
   updateCompanyStatement,
 } from "../db/leads-repo";
@@ -102,7 +102,7 @@ export async function indexClients(ctx: IndexContext, page: ClientRecord[]): Pro
     });
   }
 
-  const claimed = await claimCompanies(
+  const claimed = await insertNewCompanies(
     ctx.db,
     fresh.map((f) => f.row),
   );

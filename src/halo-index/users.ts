@@ -2,9 +2,9 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
-  claimLeads,
   findLeadsByDedupKeys,
   findLeadsByEmails,
+  insertNewLeads,
   type LeadRow,
   type NewLeadRow,
   updateLeadStatement,
@@ -130,7 +130,7 @@ export async function indexUsers(ctx: IndexContext, page: UserRecord[]): Promise
     fresh.push({ seed: s, row: newLeadRow(s, ctx.now) });
   }
 
-  const claimed = await claimLeads(
+  const claimed = await insertNewLeads(
     ctx.db,
     fresh.map((f) => f.row),
   );

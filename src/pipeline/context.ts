@@ -1,5 +1,6 @@
 import type { IntegrationConfig } from "../config/schema";
 import type { Db } from "../db/client";
+import type { LeaseSettings } from "./claims";
 import type { HaloPort } from "./halo-port";
 import type { ImportOptions } from "./outcome";
 
@@ -13,4 +14,6 @@ export interface ImportContext {
   actor: string;
   requestId: string | null;
   options: ImportOptions;
+  /** Lease length and clock for the run's claims; tests shorten or move them. */
+  leases?: LeaseSettings;
 }

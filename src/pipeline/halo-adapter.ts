@@ -9,6 +9,7 @@ import type { TicketRecord, UserRecord } from "../halo/schemas";
 import { haloSettings } from "../halo/settings";
 import type { Halo } from "../halo/transport";
 import type { TicketWrite, UserWrite } from "../halo/writes";
+import { AppError } from "../http/errors";
 import type { HaloPort, HaloTicketView, HaloUserView } from "./halo-port";
 
 /** Fields of a user and a ticket the smart merge compares with what LeadBridge last wrote. */
@@ -99,8 +100,8 @@ async function getEach<R, V>(
       const v = view(await get(halo, id));
       out.set(v.id, v);
     } catch (err) {
-      // A record deleted in HaloPSA is simply absent; anything else is a real failure.
-      if (!(err instanceof Error && "code" in err && err.code === "RESOURCE_NOT_FOUND")) throw err;
+      // A record deleted in HaloPSA (404) is simply absent; anything else is a real failure.
+      if (!(err instanceof AppError && err.details?.upstream_status === 404)) throw err;
     }
   }
   return out;

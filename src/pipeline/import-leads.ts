@@ -1,11 +1,13 @@
-import { type AuditEntry, writeAudit } from "../db/audit";
+import { type AuditEntry, auditStatements, writeAudit } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
+import { RunClaims } from "./claims";
 import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
+import { deferredOutcomes, dryRunCreates } from "./create-outcomes";
 import { mergeLeads } from "./merge-leads";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
@@ -18,17 +20,30 @@ export interface ImportInput {
   data: unknown;
 }
 
+export interface ImportRunOptions {
+  /**
+   * How long to wait for people (or companies) another run is writing before answering
+   * "deferred" for them: a single sync waits a few seconds, a queue chunk hands them back at
+   * once (0) and is re-delivered shortly.
+   */
+  waitForBusyMs?: number;
+  /** Injected for tests; defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * The import path shared by single syncs, bulk chunks and provider syncs: normalise, suppress,
  * de-duplicate against D1, then create or merge in HaloPSA with as few calls as the API allows.
- * With `ctx.halo === null` it is a dry run: the same decisions, nothing written.
+ * With `ctx.halo === null` it is a dry run: the same decisions, taken in memory, nothing written.
  *
  * Every submitted index gets exactly one outcome. State is persisted after each HaloPSA phase,
- * so a run cut short (throttled, crashed) resumes on retry without creating anything twice.
+ * so a run cut short (throttled, crashed) resumes on retry without creating anything twice;
+ * leases (claims.ts) make each person's and company's writes exclusive to one run at a time.
  */
 export async function importLeads(
   ctx: ImportContext,
   inputs: ImportInput[],
+  run: ImportRunOptions = {},
 ): Promise<ImportOutcome[]> {
   const outcomes: ImportOutcome[] = [];
   const audit: AuditEntry[] = [];
@@ -62,24 +77,26 @@ export async function importLeads(
   }
 
   // Provider opt-outs become local suppressions first, so they block this import and every
-  // later one, whichever provider the person comes back from.
-  if (ctx.halo !== null) {
-    const optOuts = items.flatMap((it) => providerOptOutSuppressions(it.lead, ctx.now));
-    await addSuppressions(
-      ctx.db,
-      optOuts.map((e) => ({
-        kind: e.kind,
-        value: e.value,
-        reason: e.reason,
-        origin: e.origin,
-        createdBy: ctx.actor,
-      })),
-    );
-  }
+  // later one, whichever provider the person comes back from. A dry run keeps them in memory
+  // and takes the same decision.
+  const optOuts = items
+    .flatMap((it) => providerOptOutSuppressions(it.lead, ctx.now))
+    .map((e) => ({
+      kind: e.kind,
+      value: e.value,
+      reason: e.reason,
+      origin: e.origin,
+      createdBy: ctx.actor,
+    }));
+  if (ctx.halo !== null) await addSuppressions(ctx.db, optOuts);
   const suppressionRows = await findSuppressions(
     ctx.db,
     items.flatMap((it) => it.suppressionKeys.map((k) => ({ kind: k.kind, value: k.value }))),
   );
+  if (ctx.halo === null) {
+    const at = ctx.now.toISOString();
+    suppressionRows.push(...optOuts.map((e) => ({ ...e, id: "(dry-run)", createdAt: at })));
+  }
   const live: WorkItem[] = [];
   for (const it of items) {
     const verdict = applySuppressions(it, suppressionRows);
@@ -104,45 +121,117 @@ export async function importLeads(
   }
 
   const grouped = groupByPerson(live);
-  await attachExisting(ctx, grouped);
-
-  const toCreate = grouped.filter(
-    (it) => it.existing === null || it.existing.haloTicketId === null,
-  );
-  const toMerge = grouped.filter((it) => it.existing !== null && it.existing.haloTicketId !== null);
-  // Merges are planned first so their updates ride in the same array POSTs as the creates.
-  const merged = await mergeLeads(ctx, toMerge);
-  const created = await createLeads(ctx, toCreate, merged);
-  outcomes.push(...created.outcomes);
-  if (created.updateError === null) {
-    if (ctx.halo !== null) await runBatch(ctx.db, merged.statements);
-    outcomes.push(...merged.outcomes);
-    audit.push(...created.audit, ...merged.audit);
-  } else {
-    const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
-    outcomes.push(
-      ...merged.outcomes.map((o) =>
-        o.action === "updated" ? { ...o, action: "failed" as const, error } : o,
-      ),
-    );
-    // A merge HaloPSA did not take is still a decision worth an audit entry: say it failed.
-    audit.push(
-      ...created.audit,
-      ...merged.audit.map((a) =>
-        a.action === "lead.updated"
-          ? {
-              ...a,
-              action: "lead.failed",
-              rule: "EXTERNAL_API_ERROR",
-              detail: { error, merge: a.detail },
-            }
-          : a,
-      ),
-    );
+  if (ctx.halo === null) {
+    outcomes.push(...(await dryRun(ctx, grouped)));
+    return outcomes.sort((a, b) => a.index - b.index);
   }
-
-  if (ctx.halo !== null) await writeAudit(ctx.db, audit, ctx.now);
+  outcomes.push(...(await writeWithClaims(ctx, grouped, run)));
+  await writeAudit(ctx.db, audit, ctx.now);
   return outcomes.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Writes the batch in passes: each pass takes the leases it can, writes those people and
+ * releases everything; people another run holds are retried after a short, growing pause
+ * while the caller's patience lasts. Nothing is held while waiting, so runs never deadlock.
+ */
+async function writeWithClaims(
+  ctx: ImportContext,
+  items: WorkItem[],
+  run: ImportRunOptions,
+): Promise<ImportOutcome[]> {
+  const sleep = run.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = Date.now() + (run.waitForBusyMs ?? 0);
+  const outcomes: ImportOutcome[] = [];
+  let todo = items;
+  for (let attempt = 0; todo.length > 0; attempt++) {
+    if (attempt > 0) {
+      const delay = busyDelayMs(attempt);
+      if (Date.now() + delay > deadline) break;
+      await sleep(delay);
+    }
+    const pass = await writePass(ctx, todo);
+    outcomes.push(...pass.outcomes);
+    todo = pass.busy;
+  }
+  outcomes.push(...todo.flatMap(deferredOutcomes));
+  return outcomes;
+}
+
+/** 50 ms doubling to 1 s, with jitter so waiting runs do not come back in lockstep. */
+function busyDelayMs(attempt: number): number {
+  const ceiling = Math.min(1_000, 50 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/**
+ * One pass: take the people's leases, plan the merges, create the new people (their merges
+ * riding along), then record results, audit and the release of every lease in one D1 batch.
+ */
+async function writePass(
+  ctx: ImportContext,
+  items: WorkItem[],
+): Promise<{ outcomes: ImportOutcome[]; busy: WorkItem[] }> {
+  const claims = new RunClaims(ctx.db, ctx.leases);
+  try {
+    for (const it of items) it.recreated = undefined;
+    await attachExisting(ctx, items);
+    const { held, busy } = await claims.takeLeads(ctx, items);
+    const toCreate = held.filter((it) => it.existing?.haloTicketId == null);
+    const toMerge = held.filter((it) => it.existing?.haloTicketId != null);
+    // Merges are planned first so their updates ride in the same array POSTs as the creates.
+    const merged = await mergeLeads(ctx, toMerge);
+    const created = await createLeads(ctx, claims, [...toCreate, ...merged.recreate], merged);
+
+    const outcomes = [...created.outcomes];
+    const audit = [...created.audit];
+    const statements = [...created.statements];
+    if (created.updateError === null) {
+      statements.push(...merged.statements);
+      outcomes.push(...merged.outcomes);
+      audit.push(...merged.audit);
+    } else {
+      const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
+      outcomes.push(
+        ...merged.outcomes.map((o) =>
+          o.action === "updated" ? { ...o, action: "failed" as const, error } : o,
+        ),
+      );
+      // A merge HaloPSA did not take is still a decision worth an audit entry: say it failed.
+      audit.push(
+        ...merged.audit.map((a) =>
+          a.action === "lead.updated"
+            ? {
+                ...a,
+                action: "lead.failed",
+                rule: "EXTERNAL_API_ERROR",
+                detail: { error, merge: a.detail },
+              }
+            : a,
+        ),
+      );
+    }
+    await runBatch(ctx.db, [
+      ...statements,
+      ...auditStatements(ctx.db, audit, ctx.now),
+      ...claims.releaseStatements(),
+    ]);
+    return { outcomes, busy: [...busy, ...created.busy] };
+  } catch (err) {
+    // Throttled or failed mid-run: give the leases back now rather than at expiry. What was
+    // written is on the rows (`write_pending`), so the next run resumes without duplicates.
+    await claims.release().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** What a sync would do now, decided in memory: nothing is claimed, read from HaloPSA or written. */
+async function dryRun(ctx: ImportContext, items: WorkItem[]): Promise<ImportOutcome[]> {
+  await attachExisting(ctx, items);
+  const toCreate = items.filter((it) => it.existing?.haloTicketId == null);
+  const toMerge = items.filter((it) => it.existing?.haloTicketId != null);
+  const merged = await mergeLeads(ctx, toMerge);
+  return [...dryRunCreates(ctx, toCreate), ...merged.outcomes];
 }
 
 /**

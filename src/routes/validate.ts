@@ -10,6 +10,7 @@ import {
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
 import { importLeads } from "../pipeline/import-leads";
+import { answeredOutcome } from "../pipeline/outcome";
 import { prepareRecord } from "../pipeline/prepare";
 import { requestImportContext } from "../pipeline/run";
 import { ImportOptionsSchema, LeadDataSchema, OutcomeSchema, SourceSchema } from "./lead-schemas";
@@ -78,10 +79,10 @@ validateRoutes.openapi(
         warnings,
         errors,
         suggestions: suggestions(normalised[0] ?? null),
-        would: primary ? WOULD[primary.action] : "reject",
+        would: primary ? WOULD[answeredOutcome(primary).action] : "reject",
         quality_score: primary?.quality_score ?? null,
         normalised,
-        results: outcomes,
+        results: outcomes.map(answeredOutcome),
       },
       200,
     );
