@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
@@ -208,6 +208,41 @@ export async function markPending(
     for (const r of result as { id: string }[]) held.add(r.id);
   }
   return held;
+}
+
+/**
+ * Which of these people and unfinished companies another run holds right now (and which held
+ * people are already in HaloPSA): one cheap read, so a caller waiting for them polls without
+ * taking (and releasing) anything.
+ */
+export async function heldKeys(
+  db: Db,
+  dedupKeys: string[],
+  companyKeys: string[],
+  nowMs: number,
+): Promise<{ held: Set<string>; finished: Set<string> }> {
+  const held = new Set<string>();
+  const finished = new Set<string>();
+  const live = (t: typeof leads | typeof companies) =>
+    and(isNotNull(t.claimToken), gte(t.claimExpiresAt, nowMs));
+  for (const part of chunk([...new Set(dedupKeys)], 90)) {
+    const rows = await db
+      .select({ key: leads.dedupKey, ticket: leads.haloTicketId })
+      .from(leads)
+      .where(and(inArray(leads.dedupKey, part), live(leads)));
+    for (const r of rows) {
+      held.add(r.key);
+      if (r.ticket !== null) finished.add(r.key);
+    }
+  }
+  for (const part of chunk([...new Set(companyKeys)], 90)) {
+    const rows = await db
+      .select({ key: companies.companyKey })
+      .from(companies)
+      .where(and(inArray(companies.companyKey, part), live(companies)));
+    for (const r of rows) held.add(r.key);
+  }
+  return { held, finished };
 }
 
 /** Ends a run's leases (after its results are recorded, or when it gives up). */

@@ -97,10 +97,10 @@ export class RunClaims {
       const row: LeadRow | undefined = it.existing
         ? byId.get(it.existing.id)
         : byKey.get(it.dedupKey.value);
-      if (row && this.holds(row)) {
-        it.existing = row;
-        held.push(it);
-      } else busy.push(it);
+      // Busy items keep the row as it is now too: its holder may have finished it already.
+      if (row) it.existing = row;
+      if (row && this.holds(row)) held.push(it);
+      else busy.push(it);
     }
     return { held, busy };
   }

@@ -1,7 +1,8 @@
 import { type AuditEntry, auditStatements, writeAudit } from "../db/audit";
 import { runBatch } from "../db/batch";
-import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
+import { findLeadsByDedupKeys, findLeadsByEmails, heldKeys, loadSources } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
+import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
 import { RunClaims } from "./claims";
@@ -141,26 +142,45 @@ async function writeWithClaims(
   run: ImportRunOptions,
 ): Promise<ImportOutcome[]> {
   const sleep = run.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clock = ctx.leases?.clock ?? Date.now;
   const deadline = Date.now() + (run.waitForBusyMs ?? 0);
   const outcomes: ImportOutcome[] = [];
   let todo = items;
-  for (let attempt = 0; todo.length > 0; attempt++) {
-    if (attempt > 0) {
-      const delay = busyDelayMs(attempt);
-      if (Date.now() + delay > deadline) break;
-      await sleep(delay);
-    }
+  let attempt = 0;
+  while (todo.length > 0) {
     const pass = await writePass(ctx, todo);
     outcomes.push(...pass.outcomes);
     todo = pass.busy;
+    // Wait until one of them is free: a single read per poll, so waiting runs do not crowd
+    // D1 while the holder works (twenty syncs of one person take turns, one merge each).
+    let ready = false;
+    while (todo.length > 0 && !ready) {
+      const delay = busyDelayMs(++attempt);
+      if (Date.now() + delay > deadline) break;
+      await sleep(delay);
+      const keys = await heldKeys(
+        ctx.db,
+        todo.map((it) => it.dedupKey.value),
+        todo.flatMap((it) => (it.companyKey ? [it.companyKey.value] : [])),
+        clock(),
+      );
+      // Free to take, or finished by its holder (the next pass may answer from that result).
+      ready = todo.some(
+        (it) =>
+          keys.finished.has(it.dedupKey.value) ||
+          (!keys.held.has(it.dedupKey.value) &&
+            !(it.companyKey && keys.held.has(it.companyKey.value))),
+      );
+    }
+    if (!ready) break;
   }
   outcomes.push(...todo.flatMap(deferredOutcomes));
   return outcomes;
 }
 
-/** 50 ms doubling to 1 s, with jitter so waiting runs do not come back in lockstep. */
+/** 20 ms doubling to 250 ms, with jitter so waiting runs do not come back in lockstep. */
 function busyDelayMs(attempt: number): number {
-  const ceiling = Math.min(1_000, 50 * 2 ** (attempt - 1));
+  const ceiling = Math.min(250, 20 * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
@@ -176,15 +196,24 @@ async function writePass(
   try {
     for (const it of items) it.recreated = undefined;
     await attachExisting(ctx, items);
-    const { held, busy } = await claims.takeLeads(ctx, items);
+    const taken = await claims.takeLeads(ctx, items);
+    const { held } = taken;
+    // The same record another run has just written needs no writer of its own.
+    const unchanged = await answerFromFinished(ctx, taken.busy);
+    const busy = unchanged.rest;
+    if (held.length === 0) {
+      await writeAudit(ctx.db, unchanged.audit, ctx.now);
+      return { outcomes: unchanged.outcomes, busy };
+    }
+
     const toCreate = held.filter((it) => it.existing?.haloTicketId == null);
     const toMerge = held.filter((it) => it.existing?.haloTicketId != null);
     // Merges are planned first so their updates ride in the same array POSTs as the creates.
     const merged = await mergeLeads(ctx, toMerge);
     const created = await createLeads(ctx, claims, [...toCreate, ...merged.recreate], merged);
 
-    const outcomes = [...created.outcomes];
-    const audit = [...created.audit];
+    const outcomes = [...unchanged.outcomes, ...created.outcomes];
+    const audit = [...unchanged.audit, ...created.audit];
     const statements = [...created.statements];
     if (created.updateError === null) {
       statements.push(...merged.statements);
@@ -223,6 +252,87 @@ async function writePass(
     await claims.release().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * People another run holds whose lead is finished and whose stored record from this provider
+ * is the one submitted now (a retried or duplicated request): nothing would change, so they
+ * are answered "preserved" from that result without a lease — no HaloPSA call, no row write.
+ */
+async function answerFromFinished(
+  ctx: ImportContext,
+  items: WorkItem[],
+): Promise<{ outcomes: ImportOutcome[]; audit: AuditEntry[]; rest: WorkItem[] }> {
+  const finished = items.filter((it) => it.existing?.haloTicketId != null);
+  if (finished.length === 0) return { outcomes: [], audit: [], rest: items };
+  const sources = await loadSources(
+    ctx.db,
+    finished.map((it) => it.existing?.id ?? ""),
+  );
+  const outcomes: ImportOutcome[] = [];
+  const audit: AuditEntry[] = [];
+  const rest: WorkItem[] = [];
+  for (const it of items) {
+    const row = it.existing;
+    const stored = row
+      ? sources.get(row.id)?.find((s) => s.source === it.lead.provenance.source)
+      : undefined;
+    if (!row || row.haloTicketId === null || !stored || !sameRecord(stored.record, it.lead)) {
+      rest.push(it);
+      continue;
+    }
+    const reasons = [
+      { code: "unchanged", message: "the same record was just written by a concurrent import" },
+    ];
+    for (const index of it.indexes) {
+      const o = emptyOutcome(index, "preserved");
+      o.lead_id = row.id;
+      o.halopsa = {
+        client_id: row.haloClientId,
+        site_id: row.haloSiteId,
+        user_id: row.haloUserId,
+        ticket_id: row.haloTicketId,
+      };
+      o.actions_taken = [...it.actions, "lead_preserved"];
+      o.quality_score = it.score;
+      o.lists = row.lists;
+      o.reasons = reasons;
+      o.issues = it.warnings;
+      outcomes.push(o);
+    }
+    audit.push({
+      actor: ctx.actor,
+      action: "lead.preserved",
+      entity: "lead",
+      entityId: row.id,
+      leadId: row.id,
+      rule: "unchanged",
+      detail: { source: it.lead.provenance.source, reasons, indexes: it.indexes },
+      requestId: ctx.requestId,
+    });
+  }
+  return { outcomes, audit, rest };
+}
+
+/** Two records of one provider say the same, whenever they were fetched. */
+function sameRecord(stored: unknown, incoming: CanonicalLead): boolean {
+  const strip = (lead: unknown) => {
+    const parsed = CanonicalLeadSchema.safeParse(lead);
+    if (!parsed.success) return null;
+    const { fetched_at: _ignored, ...provenance } = parsed.data.provenance;
+    return stableJson({ ...parsed.data, provenance });
+  };
+  const a = strip(stored);
+  return a !== null && a === strip(incoming);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 /** What a sync would do now, decided in memory: nothing is claimed, read from HaloPSA or written. */
