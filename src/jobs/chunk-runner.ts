@@ -60,6 +60,9 @@ export async function runChunk(
       options,
     },
     items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
+    // Another chunk creating a shared company is usually done within a few seconds: waiting
+    // for it here is cheaper than a re-delivery.
+    { waitForBusyMs: CONSUMER_WAIT_MS },
   );
 
   const byIndex = new Map<number, ImportOutcome[]>();
