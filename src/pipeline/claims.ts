@@ -72,7 +72,7 @@ export class RunClaims {
               email: it.lead.person.email,
               fullName: it.lead.person.full_name,
               companyName: it.lead.company.name,
-              stage: "lead",
+              stage: "lead" as const,
               status: "new_lead",
               qualityScore: it.score,
               source: it.lead.provenance.source,

@@ -1,5 +1,5 @@
-import type { BatchItem } from "drizzle-orm/batch";
 import type { AuditEntry } from "../db/audit";
+import type { Statement } from "../db/batch";
 import {
   type CompanyRow,
   findCompaniesByIds,
@@ -22,7 +22,7 @@ export interface CreateResult {
   outcomes: ImportOutcome[];
   audit: AuditEntry[];
   /** D1 changes recording the created people (sources, lists), for the run's final batch. */
-  statements: BatchItem<"sqlite">[];
+  statements: Statement[];
   /** The merges' HaloPSA error, when the array POSTs they rode in failed. */
   updateError: string | null;
   /** Items whose company another run is creating, or whose lease was lost: handed back. */
@@ -50,7 +50,7 @@ export async function createLeads(
   const updateError = await createPeople(ctx, claims, pending, updates);
 
   const audit: AuditEntry[] = [];
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
   const at = ctx.now.toISOString();
   for (const p of pending) {
     if (p.failed?.code === LEASE_LOST) {

@@ -1,4 +1,4 @@
-import type { BatchItem } from "drizzle-orm/batch";
+import type { Statement } from "../db/batch";
 import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
@@ -39,7 +39,7 @@ interface Step {
     extra: HaloRecordUpdate[],
   ) => Promise<number[]>;
   /** Stores the new id on the row in memory and returns the D1 statement that records it. */
-  save: (ctx: ImportContext, p: Pending, id: number | null, at: string) => BatchItem<"sqlite">;
+  save: (ctx: ImportContext, p: Pending, id: number | null, at: string) => Statement;
 }
 
 const clientStep: Step = {

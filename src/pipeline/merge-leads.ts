@@ -1,5 +1,5 @@
-import type { BatchItem } from "drizzle-orm/batch";
 import type { AuditEntry } from "../db/audit";
+import type { Statement } from "../db/batch";
 import {
   loadSources,
   replaceListsStatements,
@@ -32,7 +32,7 @@ export interface MergePlan {
   users: HaloRecordUpdate[];
   tickets: HaloRecordUpdate[];
   /** D1 changes to commit once HaloPSA has taken the updates. */
-  statements: BatchItem<"sqlite">[];
+  statements: Statement[];
   /**
    * People whose user or ticket was deleted in HaloPSA, under `on_deleted: "recreate"`: their
    * row forgets the deleted ids and they go through the create path again.
@@ -100,7 +100,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const userUpdates: HaloRecordUpdate[] = [];
   const ticketUpdates: HaloRecordUpdate[] = [];
   // D1 is only told about merges once HaloPSA has taken them (see importLeads).
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
   const recreate: WorkItem[] = [];
 
   for (const p of planned) {

@@ -1,13 +1,17 @@
 import type { Issue } from "../domain/lead";
 
+/** What can happen to a submitted lead: every lead ends in exactly one of these. */
+export const OUTCOME_ACTIONS = [
+  "created",
+  "updated",
+  "preserved",
+  "merged",
+  "rejected",
+  "suppressed",
+  "failed",
+] as const;
 export type OutcomeAction =
-  | "created"
-  | "updated"
-  | "preserved"
-  | "merged"
-  | "rejected"
-  | "suppressed"
-  | "failed"
+  | (typeof OUTCOME_ACTIONS)[number]
   /**
    * Internal, never answered: another run holds the person or their company. A single sync
    * waits and tries again; a bulk chunk leaves the item pending and comes back shortly.
@@ -62,15 +66,3 @@ export function emptyOutcome(index: number, action: OutcomeAction): ImportOutcom
     error: null,
   };
 }
-
-export interface ImportOptions {
-  deduplication: boolean;
-  update_existing: boolean;
-  custom_fields: boolean;
-}
-
-export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {
-  deduplication: true,
-  update_existing: true,
-  custom_fields: true,
-};

@@ -8,7 +8,7 @@ import type { ImportContext } from "../../src/pipeline/context";
 import { haloPort } from "../../src/pipeline/halo-adapter";
 import type { HaloPort } from "../../src/pipeline/halo-port";
 import { importLeads } from "../../src/pipeline/import-leads";
-import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/outcome";
+import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/options";
 import { api } from "../helpers/api";
 import { HaloDirect } from "../helpers/halo-direct";
 import type { SandboxTenant } from "../helpers/sandbox";
