@@ -11,7 +11,7 @@ import {
   releaseStatements,
 } from "../db/leads-repo";
 import { newId } from "../ids";
-import type { ImportContext } from "./context";
+import type { ImportContext, LeaseSettings } from "./context";
 import type { WorkItem } from "./work-item";
 
 /**
@@ -20,11 +20,6 @@ import type { WorkItem } from "./work-item";
  * are taken over soon.
  */
 export const LEASE_TTL_MS = 120_000;
-
-export interface LeaseSettings {
-  ttlMs: number;
-  clock: () => number;
-}
 
 export const DEFAULT_LEASES: LeaseSettings = { ttlMs: LEASE_TTL_MS, clock: () => Date.now() };
 

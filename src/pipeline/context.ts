@@ -1,10 +1,15 @@
 import type { IntegrationConfig } from "../config/schema";
 import { type Db, database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
-import type { LeaseSettings } from "./claims";
 import { haloPort } from "./halo-adapter";
 import type { HaloPort } from "./halo-port";
 import type { ImportOptions } from "./options";
+
+/** How long a run's leases last and which clock they read (claims.ts). */
+export interface LeaseSettings {
+  ttlMs: number;
+  clock: () => number;
+}
 
 /** Everything one import run needs; `now` is fixed per run so every record agrees on time. */
 export interface ImportContext {
