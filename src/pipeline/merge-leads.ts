@@ -41,6 +41,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const halo = ctx.halo;
   const ids = ctx.config.halopsa.custom_fields;
   const lifecycle = ctx.config.halopsa.lifecycle;
+  const policies = ctx.config.merge.field_policies;
   const at = ctx.now.toISOString();
   const update_existing = ctx.options.update_existing && ctx.options.deduplication;
 
@@ -71,6 +72,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
       ticket: storedTicketState(ctx, row.stage, row.status),
       lifecycle,
       options: { update_existing },
+      policies,
     });
     return [{ it, row, lead, built, plan }];
   });
@@ -113,6 +115,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
           ticket: ticketState,
           lifecycle,
           options: { update_existing },
+          policies,
         })
       : plan;
     // The ticket was deleted in HaloPSA: nothing to merge into, and re-creating it would undo
