@@ -12,7 +12,7 @@ import { TicketWrite } from "../writes";
 
 /**
  * `/api/Tickets`, envelope `tickets`; external key `third_party_id_string`, an exact list filter
- * in the newer spec build (covenant TicketsAPI.ts, §1). Ticket type filters as `requesttype_id`.
+ * in the newer spec build (covenant TicketsAPI.ts, halopsa-api.md §1). Ticket type filters as `requesttype_id`.
  */
 export const tickets: Entity<TicketRecord, TicketWrite> = {
   path: "/api/Tickets",
@@ -25,7 +25,7 @@ export const tickets: Entity<TicketRecord, TicketWrite> = {
   lookup: { kind: "filter", param: "third_party_id_string" },
 };
 
-/** `/api/Opportunities`: opportunities are tickets, envelope `tickets` (§3.2). */
+/** `/api/Opportunities`: opportunities are tickets, envelope `tickets` (halopsa-api.md §3.2). */
 export const opportunities: Entity<TicketRecord, TicketWrite> = {
   ...tickets,
   path: "/api/Opportunities",
