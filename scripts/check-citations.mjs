@@ -26,7 +26,8 @@ const EXTENSIONS = new Set([".ts", ".mts", ".js", ".mjs", ".cjs", ".md", ".jsonc
 function referencePages() {
   const pages = new Map();
   for (const file of readdirSync(referenceDir)) {
-    if (!file.endsWith(".md")) continue;
+    // README.md is the index of the pages, not a page that is cited.
+    if (!file.endsWith(".md") || file === "README.md") continue;
     const sections = new Set();
     for (const line of readFileSync(path.join(referenceDir, file), "utf8").split("\n")) {
       const m = /^#{1,6}\s+(\d+(?:\.\d+)*)\.?\s/.exec(line);
