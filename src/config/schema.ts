@@ -191,11 +191,11 @@ export const ListRulesSchema = z
  * Phone numbers are the seed's enrichment fields and always follow update_unedited; ticket and
  * custom fields follow the seed's fixed rules (protected, enrichment, conditional).
  */
-export const MERGE_FIELD_POLICIES = ["update_unedited", "fill_empty", "protected"] as const;
+const MERGE_FIELD_POLICIES = ["update_unedited", "fill_empty", "protected"] as const;
 export type MergeFieldPolicy = (typeof MERGE_FIELD_POLICIES)[number];
 const policy = z.enum(MERGE_FIELD_POLICIES).default("update_unedited");
 
-export const MergeSettingsSchema = z
+const MergeSettingsSchema = z
   .object({
     field_policies: z
       .object({
