@@ -46,6 +46,15 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
           await retryChunk(env, message, body.job_id, body.chunk);
           continue;
         }
+        if (result.kind === "defer") {
+          // Another import holds some of these people: a fresh message, like a throttle, so
+          // waiting for it never uses up the retry budget.
+          await enqueueChunks(env, body.job_id, [body.chunk], new Date(), {
+            delaySeconds: result.delaySeconds,
+          });
+          message.ack();
+          continue;
+        }
       }
       if (body.type === "halo.index") await runIndexPage(env, body, new Date());
       message.ack();
