@@ -103,6 +103,8 @@ export async function startStack({ tenant }) {
         `HALO_BASE_URL:${sandboxUrl}/t/${tenant}`,
         "--var",
         `HALO_CLIENT_SECRET:${SANDBOX_SECRET}`,
+        "--var",
+        "ALLOW_LOCAL_HTTP:true",
       ],
       {
         cwd: ROOT,

@@ -15,6 +15,8 @@ const SANDBOX_DEFAULTS = {
   APOLLO_API_KEY: "sandbox-apollo-key",
   ZOOMINFO_API_KEY: "sandbox-zoominfo-key",
   HUNTER_API_KEY: "sandbox-hunter-key",
+  // The sandbox is plain http on localhost, which the URL guard allows only with this flag.
+  ALLOW_LOCAL_HTTP: "true",
 };
 
 export function readDevVars() {

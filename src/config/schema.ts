@@ -170,8 +170,8 @@ export const ListRulesSchema = z
 
 export const HaloSettingsSchema = z
   .object({
-    /** Unset: the Worker's HALO_BASE_URL / HALO_TENANT / HALO_CLIENT_ID variables apply. */
-    base_url: z.url({ protocol: /^https?$/ }).optional(),
+    // No base_url: the host the client secret goes to is the deployment's HALO_BASE_URL
+    // (src/config/retired.ts). Unset tenant / client_id: HALO_TENANT / HALO_CLIENT_ID apply.
     tenant: z.string().max(100).optional(),
     client_id: z.string().min(1).max(200).optional(),
     scope: z.string().min(1).max(200).default("all"),

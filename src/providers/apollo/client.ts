@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import {
+  describeBody,
+  type Fetcher,
+  NO_REDIRECT,
+  ProviderError,
+  readBody,
+  refuseRedirect,
+} from "../http";
 import { type CallResult, retryAfterMs, type Throttle, untilWindowEnd } from "../pacing";
 import { ApolloPersonSchema } from "./schema";
 
@@ -112,7 +119,9 @@ export class ApolloClient {
         "x-api-key": this.options.apiKey,
       },
       body: JSON.stringify(body),
+      ...NO_REDIRECT,
     });
+    refuseRedirect("apollo", res, `Apollo ${path}`);
     const parsed = await readBody(res);
     const now = this.now();
     if (res.status === 429) {

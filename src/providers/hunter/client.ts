@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import {
+  describeBody,
+  type Fetcher,
+  NO_REDIRECT,
+  ProviderError,
+  readBody,
+  refuseRedirect,
+} from "../http";
 import type { CallResult, Throttle } from "../pacing";
 import { HunterDomainSearchSchema, HunterEmailFinderSchema } from "./schema";
 
@@ -81,7 +88,9 @@ export class HunterClient {
       if (v !== undefined && v !== "") q.set(k, String(v));
     const res = await this.fetcher(`${this.base}/v2/${path}?${q}`, {
       headers: { accept: "application/json", "x-api-key": this.options.apiKey },
+      ...NO_REDIRECT,
     });
+    refuseRedirect("hunter", res, `Hunter ${path}`);
     return { res, body: await readBody(res) };
   }
 

@@ -8,7 +8,7 @@ import { Pacer, type Throttle } from "../pacing";
 import { claimRun, findCursor, finishRun, saveCheckpoint } from "./cursor-repo";
 import { screen } from "./known";
 import { logSyncEvent } from "./log";
-import { apiKeyFor, buildSource, InvalidSearchError } from "./sources";
+import { apiKeyFor, baseUrlFor, buildSource, InvalidSearchError } from "./sources";
 import {
   freshCursor,
   type SyncCursor,
@@ -92,6 +92,11 @@ export async function runProviderSync(
   if (!settings.enabled) return emptySummary(provider, searchId, "disabled");
   const apiKey = apiKeyFor(env, provider);
   if (!apiKey) return emptySummary(provider, searchId, "not_configured");
+  // The key goes only to a base URL the guard accepts; otherwise nothing is sent at all.
+  const baseUrl = baseUrlFor(env, provider);
+  if (!baseUrl.ok) {
+    return { ...emptySummary(provider, searchId, "not_configured"), error: baseUrl.reason };
+  }
 
   const summary = emptySummary(provider, searchId, "ran");
   const row = await findCursor(db, provider, searchId);
@@ -107,8 +112,9 @@ export async function runProviderSync(
   const pacer = new Pacer(settings.rate_limit, Date.now, undefined, options.maxInlineWaitMs);
   let source: Awaited<ReturnType<typeof buildSource>>;
   try {
-    source = await buildSource(env, db, provider, search, {
+    source = await buildSource(db, provider, search, {
       apiKey,
+      baseUrl: baseUrl.url,
       fetch: options.fetch,
       beforeCall: () => pacer.acquire(),
       now,

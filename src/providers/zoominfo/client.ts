@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import {
+  describeBody,
+  type Fetcher,
+  NO_REDIRECT,
+  ProviderError,
+  readBody,
+  refuseRedirect,
+} from "../http";
 import { type CallResult, retryAfterMs, type Throttle } from "../pacing";
 import { ZoomInfoContactSchema } from "./schema";
 
@@ -174,7 +181,9 @@ export class ZoomInfoClient {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify(credentials(this.options.apiKey)),
+      ...NO_REDIRECT,
     });
+    refuseRedirect("zoominfo", res, "ZoomInfo authenticate");
     const body = await readBody(res);
     const throttle = throttleOf(res, now);
     if (res.status === 429 && throttle) return { kind: "throttled", throttle };
@@ -205,7 +214,9 @@ export class ZoomInfoClient {
           authorization: `Bearer ${token.data}`,
         },
         body: JSON.stringify(body),
+        ...NO_REDIRECT,
       });
+      refuseRedirect("zoominfo", res, `ZoomInfo ${path}`);
       const parsed = await readBody(res);
       if (res.status === 401 && !force) continue;
       const throttle = throttleOf(res, this.now());
