@@ -116,6 +116,11 @@ const providerSchema = (requests: number, windowSeconds: number) =>
     .object({
       enabled: z.boolean().default(true),
       rate_limit: rateLimitSchema.default({ requests, window_seconds: windowSeconds }),
+      /**
+       * Credits this provider may spend per UTC day, across every run (the provider gate counts
+       * them); a run that would pass it stops before the call. null: unlimited.
+       */
+      daily_credit_budget: z.number().int().min(0).max(10_000_000).nullable().default(null),
       /** Saved searches run by the cron trigger; provider-specific filter objects. */
       saved_searches: z
         .array(

@@ -3,6 +3,7 @@ import type { IntegrationConfig } from "../../config/schema";
 import type { Db } from "../../db/client";
 import { type DeploymentUrl, deploymentUrl } from "../../security/egress";
 import { ApolloClient } from "../apollo/client";
+import type { ProviderCallGate } from "../gate/call";
 import type { Fetcher } from "../http";
 import { HunterClient } from "../hunter/client";
 import { ZoomInfoClient } from "../zoominfo/client";
@@ -76,11 +77,18 @@ export async function buildSource(
     /** Checked by the URL guard (baseUrlFor). */
     baseUrl: string;
     fetch?: Fetcher;
+    /** The provider credential's gate: paces and counts every call of every run. */
+    gate: ProviderCallGate;
     beforeCall: () => Promise<boolean>;
     now: Date;
   },
 ): Promise<SyncSource | null> {
-  const common = { baseUrl: deps.baseUrl, apiKey: deps.apiKey, fetch: deps.fetch };
+  const common = {
+    baseUrl: deps.baseUrl,
+    apiKey: deps.apiKey,
+    fetch: deps.fetch,
+    gate: deps.gate,
+  };
   const size = pageSize(provider, search.filters);
   const filters = withoutPaging(search.filters);
   switch (provider) {
