@@ -3,7 +3,7 @@ import { digestsEqual, hashSecret, parseApiKey } from "../auth/api-key";
 import { hasScope, type Principal, type Scope } from "../auth/principal";
 import { database } from "../db/client";
 import { findKey, touchKey } from "../db/keys-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="leadbridge"' };
@@ -13,10 +13,10 @@ function unauthenticated(message: string): AppError {
 }
 
 /**
- * Bearer API-key authentication with a minimum scope. Unknown, malformed and revoked keys all
- * get the same 401 so the answer does not tell an attacker which part was wrong.
+ * The key's principal; throws AUTHENTICATION_ERROR for a missing, unknown or revoked key.
+ * Unknown, malformed and revoked keys all get the same 401 so the answer does not tell an
+ * attacker which part was wrong.
  */
-/** The key's principal; throws AUTHENTICATION_ERROR for a missing, unknown or revoked key. */
 async function verifyKey(db: D1Database, header: string | undefined): Promise<Principal> {
   if (!header) throw unauthenticated("Missing Authorization header");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -30,7 +30,7 @@ async function verifyKey(db: D1Database, header: string | undefined): Promise<Pr
   if (!digestsEqual(presented, stored) || !row || row.revokedAt) {
     throw unauthenticated("Invalid API key");
   }
-  return { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+  return { keyId: row.id, name: row.name, scopes: row.scopes };
 }
 
 /**
@@ -50,6 +50,7 @@ export async function optionalPrincipal(
   }
 }
 
+/** Bearer API-key authentication with a minimum scope. */
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async function auth(c, next) {
     const principal = await verifyKey(c.env.DB, c.req.header("Authorization"));

@@ -69,7 +69,7 @@ healthRoutes.openapi(
       loadConfig(dbClient(c.env.DB)).catch(() => null),
       optionalPrincipal(c.env.DB, c.req.header("Authorization")).catch(() => null),
     ]);
-    const halo = await haloHealth(c.env, config?.config);
+    const halo = await haloHealth(c.env, config?.config ?? null);
     const p = config?.config.providers;
     const providers = providerHealth(c.env, {
       apollo: p?.apollo.enabled ?? true,

@@ -6,13 +6,13 @@ import { haloSettings } from "../../src/halo/settings";
 import { read } from "../../src/halo/transport";
 import { ApolloClient } from "../../src/providers/apollo/client";
 import { ProviderError } from "../../src/providers/http";
-import { runProviderSync } from "../../src/providers/sync/run";
+import { runProviderSync } from "../../src/sync/run";
 import vectorFile from "../fixtures/ssrf-url-vectors.json";
 import { api } from "../helpers/api";
 import { bearer, issueKey } from "../helpers/keys";
 import { SandboxTenant } from "../helpers/sandbox";
 import { useTenantHost } from "../helpers/tenant-app";
-import { ProviderSandbox, patchConfig } from "../providers/sync/helpers";
+import { ProviderSandbox, patchConfig } from "../sync/helpers";
 
 const SECRET = env.HALO_CLIENT_SECRET;
 const ORIGINAL = {

@@ -1,12 +1,12 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { providerGateName } from "../../../src/providers/gate/call";
-import { nextUtcMidnight } from "../../../src/providers/gate/store";
-import { runProviderSync } from "../../../src/providers/sync/run";
-import { baseUrlFor } from "../../../src/providers/sync/sources";
-import { api } from "../../helpers/api";
-import { bearer, issueKey } from "../../helpers/keys";
+import { providerGateName } from "../../src/providers/gate/call";
+import { nextUtcMidnight } from "../../src/providers/gate/store";
+import { runProviderSync } from "../../src/sync/run";
+import { baseUrlFor } from "../../src/sync/sources";
+import { api } from "../helpers/api";
+import { bearer, issueKey } from "../helpers/keys";
 import { ProviderSandbox, patchConfig } from "./helpers";
 
 async function gateOf(senv: Env, provider: "apollo" | "hunter", key: string) {
@@ -130,7 +130,7 @@ describe("the provider gate, shared by every run on one key", () => {
     const warned = await env.DB.prepare(
       "SELECT level, code FROM error_log WHERE source = 'provider-sync:apollo:spender'",
     ).first<{ level: string; code: string }>();
-    expect(warned).toEqual({ level: "warn", code: "BUDGET_EXHAUSTED" });
+    expect(warned).toEqual({ level: "warning", code: "BUDGET_EXHAUSTED" });
 
     const reader = await issueKey(["read"]);
     const listed = await api<{
