@@ -81,6 +81,8 @@ start("sandbox", [
   String(SANDBOX_PORT + 1000),
 ]);
 await waitFor(`http://localhost:${SANDBOX_PORT}/_sandbox/stats`, 90_000);
+// The hosts that get credentials are deployment variables: point them at this sandbox port.
+const sandboxBase = `http://localhost:${SANDBOX_PORT}`;
 start("service", [
   "dev",
   "--port",
@@ -89,6 +91,14 @@ start("service", [
   "127.0.0.1",
   "--inspector-port",
   String(SERVICE_PORT + 1000),
+  "--var",
+  `HALO_BASE_URL:${sandboxBase}`,
+  "--var",
+  `APOLLO_BASE_URL:${sandboxBase}/apollo`,
+  "--var",
+  `ZOOMINFO_BASE_URL:${sandboxBase}/zoominfo`,
+  "--var",
+  `HUNTER_BASE_URL:${sandboxBase}/hunter`,
 ]);
 const health = await (await waitFor(`${base}/api/v1/health`, 90_000)).json();
 
