@@ -1,6 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ApolloClient } from "../../src/providers/apollo/client";
 import { providerGateName } from "../../src/providers/gate/call";
 import { nextUtcMidnight } from "../../src/providers/gate/store";
 import { runProviderSync } from "../../src/sync/run";
@@ -14,6 +15,20 @@ async function gateOf(senv: Env, provider: "apollo" | "hunter", key: string) {
   if (!base.ok) throw new Error(base.reason);
   const name = await providerGateName(provider, base.url, key);
   return env.PROVIDER_GATE.get(env.PROVIDER_GATE.idFromName(name));
+}
+
+/** Domains of companies the sandbox's universe has people at (learnt through Apollo, ungated). */
+async function companyDomains(senv: Env, count: number): Promise<string[]> {
+  const apollo = new ApolloClient({ baseUrl: senv.APOLLO_BASE_URL, apiKey: "test-apollo-key" });
+  const page = await apollo.searchPeople({}, 1, 100);
+  if (page.kind !== "ok") throw new Error("throttled");
+  const firsts = new Map<string, string>();
+  for (const p of page.data.people) firsts.set(String(p.organization?.name), p.id);
+  const matched = await apollo.bulkMatchByIds([...firsts.values()].slice(0, count));
+  if (matched.kind !== "ok") throw new Error("throttled");
+  return matched.data.matches.flatMap((m) =>
+    m ? [(m.organization as { primary_domain: string }).primary_domain] : [],
+  );
 }
 
 /** The most calls the sandbox received in any `spanMs` after a call (its own log's clock). */
@@ -158,9 +173,33 @@ describe("the provider gate, shared by every run on one key", () => {
     expect(status.counters.budget_refusals).toBeGreaterThanOrEqual(2);
   });
 
+  it("makes every run on the key back off after Hunter's 403", async () => {
+    const sandbox = new ProviderSandbox();
+    const senv = sandbox.env();
+    await patchConfig({
+      providers: {
+        hunter: {
+          saved_searches: [
+            { id: "h1", filters: { domains: ["stripe.com"] } },
+            { id: "h2", filters: { domains: ["example.com"] } },
+          ],
+        },
+      },
+    });
+    await sandbox.knobs({ hunter: { inject: [{ status: 403, route: "domain-search" }] } });
+    const now = new Date();
+    const first = await runProviderSync(senv, "hunter", "h1", now);
+    expect(first.outcome).toBe("paused");
+    const before = (await sandbox.calls("hunter")).length;
+    const second = await runProviderSync(senv, "hunter", "h2", new Date(now.getTime() + 2_000));
+    expect(second.outcome).toBe("paused");
+    expect((await sandbox.calls("hunter")).length).toBe(before);
+  });
+
   it("counts Hunter's searches against its budget", async () => {
     const sandbox = new ProviderSandbox();
     const senv = sandbox.env();
+    const domains = await companyDomains(senv, 2);
     await patchConfig({
       providers: {
         hunter: {
@@ -168,7 +207,7 @@ describe("the provider gate, shared by every run on one key", () => {
           saved_searches: [
             {
               id: "domains",
-              filters: { domains: ["stripe.com", "example.com"], limit: 10 },
+              filters: { domains, limit: 10 },
               max_pages_per_run: 5,
             },
           ],
@@ -182,5 +221,62 @@ describe("the provider gate, shared by every run on one key", () => {
       c.route.includes("domain-search"),
     );
     expect(searches.length).toBe(1);
+  });
+});
+
+describe("ProviderGate accounting", () => {
+  const limit = { requests: 10, window_seconds: 60 };
+  const at = Date.UTC(2026, 10, 30, 12);
+
+  it("reserves a call's maximum credits, settles the real cost and starts each UTC day afresh", async () => {
+    const gate = env.PROVIDER_GATE.get(env.PROVIDER_GATE.idFromName("unit:credits"));
+    const ask = (now: number, credits: number) =>
+      gate.admit({ now, limit, credits, dailyBudget: 15 });
+    const first = await ask(at, 10);
+    if (first.kind !== "ok") throw new Error(`admitted expected, got ${first.kind}`);
+    // 10 reserved: another 10 would pass 15, so it is refused before being sent.
+    expect(await ask(at, 10)).toMatchObject({ kind: "budget_exhausted", spent: 10, budget: 15 });
+    await gate.settle(first.ticket, { now: at, throttle: null, credits: 4 });
+    expect((await ask(at, 10)).kind).toBe("ok");
+    expect((await gate.status(at, 60)).credits_spent_today).toBe(14);
+    // A settle twice does not refund twice.
+    await gate.settle(first.ticket, { now: at, throttle: null, credits: 0 });
+    expect((await gate.status(at, 60)).credits_spent_today).toBe(14);
+    expect((await ask(at + 12 * 3_600_000, 15)).kind).toBe("ok");
+  });
+
+  it("refuses past the window and tells the wait until the oldest slot leaves it", async () => {
+    const gate = env.PROVIDER_GATE.get(env.PROVIDER_GATE.idFromName("unit:window"));
+    const small = { requests: 2, window_seconds: 10 };
+    const ask = (now: number) => gate.admit({ now, limit: small, credits: 0, dailyBudget: null });
+    expect((await ask(at)).kind).toBe("ok");
+    expect((await ask(at + 4_000)).kind).toBe("ok");
+    expect(await ask(at + 5_000)).toMatchObject({
+      kind: "throttled",
+      retryAfterMs: 5_000,
+      reason: "provider_gate_window",
+    });
+    expect((await ask(at + 10_001)).kind).toBe("ok");
+  });
+
+  it("keeps a provider's stop for every caller until its time", async () => {
+    const gate = env.PROVIDER_GATE.get(env.PROVIDER_GATE.idFromName("unit:stop"));
+    const ok = await gate.admit({ now: at, limit, credits: 0, dailyBudget: null });
+    if (ok.kind !== "ok") throw new Error("admitted expected");
+    const until = at + 3_600_000;
+    await gate.settle(ok.ticket, {
+      now: at,
+      throttle: { retryAfterMs: 3_600_000, stopUntil: until, reason: "hunter_quota" },
+      credits: 0,
+    });
+    expect(await gate.admit({ now: at + 60_000, limit, credits: 0, dailyBudget: null })).toEqual({
+      kind: "throttled",
+      retryAfterMs: 3_540_000,
+      stopUntil: until,
+      reason: "hunter_quota",
+    });
+    expect((await gate.admit({ now: until, limit, credits: 0, dailyBudget: null })).kind).toBe(
+      "ok",
+    );
   });
 });

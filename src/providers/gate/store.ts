@@ -90,13 +90,13 @@ export class ProviderGateStore {
     return row?.spent ?? 0;
   }
 
+  /** Adds (or, settling a reservation, refunds) credits; never below zero. */
   addCredits(day: string, delta: number): void {
     this.sql.exec(
-      `INSERT INTO credits (day, spent) VALUES (?, max(0, ?))
-       ON CONFLICT(day) DO UPDATE SET spent = max(0, spent + excluded.spent)`,
+      "INSERT INTO credits (day, spent) VALUES (?, 0) ON CONFLICT(day) DO NOTHING",
       day,
-      delta,
     );
+    this.sql.exec("UPDATE credits SET spent = max(0, spent + ?) WHERE day = ?", delta, day);
   }
 
   openTicket(id: string, day: string, credits: number, at: number): void {
