@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DeploymentSchema, deploymentView } from "../config/deployment";
 import { mergePatch } from "../config/merge-patch";
 import { retiredSettingIn } from "../config/retired";
 import { ConfigSchema } from "../config/schema";
@@ -18,6 +17,7 @@ import {
 import { newRouter } from "../http/router";
 import { validationError } from "../http/validation";
 import { requireScope } from "../middleware/auth";
+import { DeploymentSchema, deploymentView } from "./config-deployment";
 
 const ConfigDocumentSchema = ConfigSchema.safeExtend({
   version: z.number().int().openapi({ description: "0 until the first change" }),

@@ -348,8 +348,3 @@ export class ZoomInfoClient {
     };
   }
 }
-
-/** Forgets cached JWTs (tests). */
-export function clearZoomInfoTokens(): void {
-  tokens.clear();
-}
