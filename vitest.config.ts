@@ -48,6 +48,8 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ...TEST_SECRETS,
                   HALO_BASE_URL: sandboxUrl,
+                  // The sandbox is plain http on loopback: the URL guard's dev flag.
+                  ALLOW_LOCAL_HTTP: "true",
                   SANDBOX_URL: sandboxUrl,
                 },
                 // Test-only: lets tests drive the queue and scheduled handlers end to end.

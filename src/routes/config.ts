@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { mergePatch } from "../config/merge-patch";
+import { retiredSettingIn } from "../config/retired";
 import { CheckedConfigSchema, ConfigSchema } from "../config/schema";
 import { type ConfigCheck, checkConfig, haloIds, recordCheck } from "../config-check/check";
 import { writeAudit } from "../db/audit";
@@ -19,10 +20,12 @@ import { newRouter } from "../http/router";
 import { validationError } from "../http/validation";
 import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
+import { DeploymentSchema, deploymentView } from "./config-deployment";
 
 const ConfigDocumentSchema = ConfigSchema.safeExtend({
   version: z.number().int().openapi({ description: "0 until the first change" }),
   updated_at: z.string().nullable(),
+  deployment: DeploymentSchema,
 }).openapi("ConfigDocument");
 
 const MismatchSchema = z
@@ -107,7 +110,12 @@ configRoutes.openapi(
     const current = await loadConfig(database(c.env.DB));
     c.header("ETag", etag(current.version));
     return c.json(
-      { ...current.config, version: current.version, updated_at: current.updatedAt },
+      {
+        ...current.config,
+        version: current.version,
+        updated_at: current.updatedAt,
+        deployment: deploymentView(c.env),
+      },
       200,
     );
   },
@@ -126,7 +134,9 @@ configRoutes.openapi(
       "When the change touches a HaloPSA id, the ids are checked against the tenant's lookups " +
       "(ticket types, statuses, priorities, custom fields): a mismatch is a 400 naming the " +
       "field and the tenant's candidates; if HaloPSA cannot be asked the change is stored and " +
-      "`verification.state` is `unverified` (an outage never blocks a config edit).",
+      "`verification.state` is `unverified` (an outage never blocks a config edit). The " +
+      "`deployment` block is read-only: HaloPSA's host (`halopsa.base_url`) and the provider " +
+      "hosts are fixed by the deployment, so a patch setting `halopsa.base_url` is refused.",
     security: bearerSecurity,
     middleware: [requireScope("admin")] as const,
     request: {
@@ -142,6 +152,12 @@ configRoutes.openapi(
   }),
   async (c) => {
     const patch = c.req.valid("json");
+    const retired = retiredSettingIn(patch);
+    if (retired) {
+      throw new AppError("VALIDATION_ERROR", retired.message, {
+        details: { field: retired.field },
+      });
+    }
     const ifMatch = c.req.valid("header")["if-match"];
     const db = database(c.env.DB);
     const current = await loadConfig(db);
@@ -189,7 +205,13 @@ configRoutes.openapi(
     if (check) await recordCheck(c.env, parsed.data, check);
     c.header("ETag", etag(version));
     return c.json(
-      { ...parsed.data, version, updated_at: now.toISOString(), verification: check },
+      {
+        ...parsed.data,
+        version,
+        updated_at: now.toISOString(),
+        deployment: deploymentView(c.env),
+        verification: check,
+      },
       200,
     );
   },

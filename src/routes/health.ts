@@ -5,7 +5,7 @@ import { loadConfig } from "../db/config-repo";
 import { haloHealth } from "../halo/health";
 import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";
-import { principalFrom } from "../middleware/auth";
+import { optionalPrincipal } from "../middleware/auth";
 import { providerHealth } from "../providers/health";
 
 const ServiceState = z.enum([
@@ -35,11 +35,16 @@ const HealthSchema = z
         "/config/verify, PUT /config, the cron): `unverified` until one describes the current " +
         "configuration or when HaloPSA could not be asked",
     }),
-    details: z.record(z.string(), z.unknown()).openapi({
-      description:
-        "Why a service is not connected, and HaloGate's rate-limit state. With a valid API " +
-        "key, `details.config` holds the configuration check (mismatched fields, reason)",
-    }),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description:
+          "Only with a valid API key (any scope): why a service is not connected, " +
+          "HaloGate's rate-limit state, and `config`, the configuration check (mismatched " +
+          "fields, candidates, reason). Without one the answer carries states only, never a " +
+          "URL or an upstream message.",
+      }),
   })
   .openapi("Health");
 
@@ -59,7 +64,7 @@ healthRoutes.openapi(
     method: "get",
     path: "/",
     tags: ["Health"],
-    summary: "Service health (no authentication)",
+    summary: "Service health (no authentication; details with a key)",
     responses: {
       200: jsonResponse(HealthSchema, "Healthy or degraded"),
       503: jsonResponse(HealthSchema, "The database is unreachable"),
@@ -67,14 +72,14 @@ healthRoutes.openapi(
   }),
   async (c) => {
     // The config is read once, for the providers' switches and HaloPSA's tenant settings.
-    const [database, config] = await Promise.all([
+    const [database, config, principal] = await Promise.all([
       databaseState(c.env.DB),
       loadConfig(dbClient(c.env.DB)).catch(() => null),
+      optionalPrincipal(c.env.DB, c.req.header("Authorization")).catch(() => null),
     ]);
-    const [halo, check, principal] = await Promise.all([
+    const [halo, check] = await Promise.all([
       haloHealth(c.env, config?.config ?? null),
       config ? currentCheck(c.env, config.config).catch(() => undefined) : undefined,
-      principalFrom(c.env, c.req.header("Authorization") ?? "").catch(() => null),
     ]);
     const p = config?.config.providers;
     const providers = providerHealth(c.env, {
@@ -94,16 +99,17 @@ healthRoutes.openapi(
       timestamp: new Date().toISOString(),
       services: { database, halopsa: halo.state, ...providers },
       config: check?.state ?? "unverified",
-      details: principal
+      ...(principal
         ? {
-            halopsa: halo.detail,
-            // Field names and the tenant's ids are for key holders only.
-            config: (check?.report as Record<string, unknown> | undefined) ?? {
-              state: "unverified",
-              reason: "no check describes the current configuration yet",
+            details: {
+              halopsa: halo.detail,
+              config: (check?.report as Record<string, unknown> | undefined) ?? {
+                state: "unverified",
+                reason: "no check describes the current configuration yet",
+              },
             },
           }
-        : { halopsa: halo.detail },
+        : {}),
     } as const;
     return c.json(body, status === "unhealthy" ? 503 : 200);
   },
