@@ -198,7 +198,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function newKey(): string {
-  return `sdk-${globalThis.crypto.randomUUID()}`;
+  return `sdk-${crypto.randomUUID()}`;
 }
 
 export { LeadBridgeError };
