@@ -104,6 +104,22 @@ describe("POST /sync/leads/bulk with text/csv", () => {
     expect(await jobCount()).toBe(before);
   });
 
+  it("is documented: both media types, the source parameter and every status", async () => {
+    const doc = await api<{
+      paths: Record<string, { post: Record<string, unknown> }>;
+    }>("/openapi.json");
+    const op = doc.body.paths["/api/v1/sync/leads/bulk"]?.post as {
+      requestBody: { content: Record<string, unknown> };
+      parameters: { name: string; in: string }[];
+      responses: Record<string, unknown>;
+    };
+    expect(Object.keys(op.requestBody.content).sort()).toEqual(["application/json", "text/csv"]);
+    expect(op.parameters).toContainEqual(expect.objectContaining({ name: "source", in: "query" }));
+    expect(Object.keys(op.responses).sort()).toEqual(
+      ["202", "400", "401", "403", "409", "413", "415", "422"].sort(),
+    );
+  });
+
   it("still refuses other media types with 415", async () => {
     const res = await upload("<x/>", "?source=generic", "text/xml");
     expect(res.status).toBe(415);
