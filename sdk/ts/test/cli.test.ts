@@ -8,6 +8,7 @@ import { describe, expect, inject, it } from "vitest";
 import type { ImportSummary } from "../src/cli/import.js";
 import type { Io } from "../src/cli/io.js";
 import { run } from "../src/cli/main.js";
+import { Progress } from "../src/cli/progress.js";
 import { HaloIntegration, type JobDetail } from "../src/index.js";
 
 const stack = inject("stack");
@@ -290,6 +291,26 @@ describe("leadbridge import", () => {
       (await cli(["jobs"], { env: { LEADBRIDGE_URL: stack.api, LEADBRIDGE_API_KEY: "lb_bad" } }))
         .code,
     ).toBe(4);
+  });
+});
+
+describe("progress", () => {
+  it("draws a bar with rate and ETA in place on a terminal", async () => {
+    let text = "";
+    const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    tty.on("data", (d) => {
+      text += String(d);
+    });
+    const p = new Progress(tty, "import");
+    p.update(0, 1000);
+    await new Promise((r) => setTimeout(r, 200));
+    p.update(500, 1000);
+    p.done();
+    await new Promise((r) => setImmediate(r));
+    const frames = text.split("\r").filter(Boolean);
+    expect(frames).toHaveLength(2);
+    expect(frames[1]).toMatch(/^import \[#+-+\] 50% 500\/1000 · \d+\/s · ETA \d+s/);
+    expect(text.endsWith("\n")).toBe(true);
   });
 });
 

@@ -209,6 +209,10 @@ export async function importFile(
   return summary.failed > 0 ? EXIT.PARTIAL : EXIT.OK;
 }
 
+/**
+ * Polls the jobs to the end. Progress comes from the job list (summaries only, one request for
+ * all of them); each job's per-lead results are fetched once, when it has finished.
+ */
 async function followJobs(
   client: HaloIntegration,
   state: ImportState,
@@ -219,11 +223,13 @@ async function followJobs(
   const finished = new Map<string, JobDetail>();
   const latest = new Map<string, { processed: number; total: number }>();
   for (;;) {
+    const listed = new Map((await client.jobs.list({ limit: 200 })).jobs.map((j) => [j.job_id, j]));
     for (const c of state.chunks) {
       if (finished.has(c.job_id)) continue;
-      const job = await client.jobs.get(c.job_id);
+      // A job older than the list's first page is read on its own.
+      const job = listed.get(c.job_id) ?? (await client.jobs.get(c.job_id));
       latest.set(c.job_id, { processed: job.processed, total: job.total });
-      if (FINISHED.has(job.status)) finished.set(c.job_id, job);
+      if (FINISHED.has(job.status)) finished.set(c.job_id, await client.jobs.get(c.job_id));
     }
     let done = 0;
     let total = 0;
@@ -233,8 +239,9 @@ async function followJobs(
     }
     progress.update(done, total, `${finished.size}/${state.chunks.length} jobs done`);
     if (finished.size === state.chunks.length) return finished;
-    if (io.signal?.aborted)
+    if (io.signal?.aborted) {
       throw new CliError(EXIT.INTERRUPTED, "interrupted; run the same command again to resume");
+    }
     await sleep(pollIntervalMs);
   }
 }

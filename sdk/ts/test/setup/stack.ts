@@ -45,5 +45,19 @@ export default async function setup(project: TestProject) {
     sandboxUrl: stack.sandboxUrl,
     tenantUrl,
   });
-  return () => stack.stop();
+  return async () => {
+    stack.stop();
+    // Let wrangler shut its workerd and esbuild down before vitest exits, or esbuild, orphaned
+    // mid-shutdown, prints a goroutine dump.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const up = await fetch(`${stack.api}/health`).then(
+        () => true,
+        () => false,
+      );
+      if (!up) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  };
 }
