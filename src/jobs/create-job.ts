@@ -2,8 +2,8 @@ import { database } from "../db/client";
 import { insertJob } from "../db/jobs-repo";
 import type { Issue, LeadSource } from "../domain/lead";
 import { newId } from "../ids";
-import type { ImportOptions } from "../pipeline/outcome";
-import type { JobMessage } from "./messages";
+import type { ImportChunkMessage } from "./chunk-message";
+import type { JobOptions } from "./job-options";
 
 /**
  * Leads per queue message. One chunk is imported with one array POST per HaloPSA entity, and
@@ -16,7 +16,7 @@ export interface NewImportJob {
   kind: "bulk" | "provider_sync" | "retry";
   source: LeadSource;
   records: unknown[];
-  options: ImportOptions & { continue_on_error: boolean };
+  options: JobOptions;
   createdBy: string;
   /** Leads refused by up-front validation: recorded as rejected, never queued. */
   rejected?: Map<number, Issue[]>;
@@ -61,7 +61,7 @@ export async function createImportJob(
 
 /** One queue message per chunk of a stored job. */
 export async function enqueueChunks(env: Env, jobId: string, chunks: number): Promise<void> {
-  const messages: { body: JobMessage }[] = [];
+  const messages: { body: ImportChunkMessage }[] = [];
   for (let c = 0; c < chunks; c++)
     messages.push({ body: { type: "import.chunk", job_id: jobId, chunk: c } });
   // sendBatch takes at most 100 messages per call.

@@ -3,9 +3,9 @@ import { database } from "../db/client";
 import { deleteJob, insertJob, insertJobItems, type NewJobItem, updateJob } from "../db/jobs-repo";
 import { type ColumnPlan, planColumns, planHasIdentity, rowToLead } from "../domain/csv-columns";
 import type { LeadSource } from "../domain/lead";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { newId } from "../ids";
-import type { ImportOptions } from "../pipeline/outcome";
+import type { ImportOptions } from "../pipeline/options";
 import { prepareRecord } from "../pipeline/prepare";
 import { CHUNK_SIZE, enqueueChunks } from "./create-job";
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { type Issue, LEAD_SOURCES } from "../domain/lead";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
@@ -17,6 +17,7 @@ import { createImportJob } from "../jobs/create-job";
 import { importCsv } from "../jobs/csv-job";
 import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
+import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/options";
 import { prepareRecord } from "../pipeline/prepare";
 import { isLeadSource } from "../providers";
 import { ImportOptionsSchema, SourceSchema } from "./lead-schemas";
@@ -103,7 +104,7 @@ const csvUpload = createMiddleware<AppEnv>(async (c, next) => {
   const job = await importCsv(c.env, {
     source,
     body,
-    options: ImportOptionsSchema.parse({}),
+    options: DEFAULT_IMPORT_OPTIONS,
     createdBy: c.var.principal.keyId,
     maxRows: MAX_BULK_LEADS,
     maxBytes: MAX_BULK_BODY_BYTES,
