@@ -20,7 +20,9 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const tenant = `sdk-${Date.now().toString(36)}`;
+  const started = Date.now();
   const stack = await startStack({ tenant });
+  console.info(`sdk tests: stack up in ${Date.now() - started} ms`);
   const tenantUrl = `${stack.sandboxUrl}/t/${tenant}`;
   // These tests exercise the SDKs, not HaloPSA's throttle: give the sandbox tenant a roomy window.
   const window = { requests: 2000, window_seconds: 2 };
@@ -50,14 +52,16 @@ export default async function setup(project: TestProject) {
     // Let wrangler shut its workerd and esbuild down before vitest exits, or esbuild, orphaned
     // mid-shutdown, prints a goroutine dump.
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const up = await fetch(`${stack.api}/health`).then(
-        () => true,
-        () => false,
-      );
-      if (!up) break;
-      await new Promise((r) => setTimeout(r, 200));
+    for (const url of [`${stack.api}/health`, `${stack.sandboxUrl}/_sandbox/stats`]) {
+      while (Date.now() < deadline) {
+        const up = await fetch(url).then(
+          () => true,
+          () => false,
+        );
+        if (!up) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 2000));
   };
 }
