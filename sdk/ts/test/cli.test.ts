@@ -278,6 +278,21 @@ describe("leadbridge import", () => {
     expect(summary.by_action.rejected).toBe(zoominfo.invalid.length);
   });
 
+  it("exits 0 when every row is imported, with a header-only rejected file", async () => {
+    const file = path.join(dir, "clean.csv");
+    writeFileSync(
+      file,
+      "E-mail,FIRST NAME,last_name\nc1@clean-cli.example,Cy,One\nc2@clean-cli.example,Cy,Two\n",
+    );
+    const r = await cli(["import", file, "--source", "generic"]);
+    expect(r.stderr).not.toMatch(/leadbridge:/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/created\s+2/);
+    expect(readFileSync(path.join(dir, "clean.rejected.csv"), "utf8")).toBe(
+      "row,line,outcome,reason,E-mail,FIRST NAME,last_name\n",
+    );
+  });
+
   it("refuses a file with no identifying column, and bad flags, with their exit codes", async () => {
     const file = path.join(dir, "no-identity.csv");
     writeFileSync(file, "Company,City\nAcme,Paris\n");

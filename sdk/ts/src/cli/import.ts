@@ -43,7 +43,7 @@ export interface ImportSummary {
   failed: number;
   by_action: Record<string, number>;
   rejected_rows: number;
-  rejected_file: string | null;
+  rejected_file: string;
   ignored_columns: string[];
   resumed: boolean;
   seconds: number;
@@ -174,13 +174,18 @@ export async function importFile(
   for (const c of state.chunks) {
     const job = jobs.get(c.job_id);
     if (!job) continue;
+    const actions = new Map(job.results.map((r) => [r.index, r.action]));
     for (const e of job.errors) {
-      const action = job.results.find((r) => r.index === e.index)?.action ?? "failed";
-      refused.set(c.first_row + e.index, { action, reason: reasonText(e.error) });
+      refused.set(c.first_row + e.index, {
+        action: actions.get(e.index) ?? "failed",
+        reason: reasonText(e.error),
+      });
     }
   }
-  const rejectedFile = refused.size > 0 ? (args.rejectedPath ?? defaultRejectedPath(file)) : null;
-  if (rejectedFile) await writeRejected(file, rejectedFile, refused);
+  // Always written (a header alone when nothing was refused), so a stale file from an earlier
+  // import of the same name can never be mistaken for this one's.
+  const rejectedFile = args.rejectedPath ?? defaultRejectedPath(file);
+  await writeRejected(file, rejectedFile, refused);
 
   const summary: ImportSummary = {
     file,
@@ -297,7 +302,7 @@ export function renderSummary(s: ImportSummary): string {
     ["failed or rejected", s.failed],
   ];
   let text = `\n${table(rows, ["", "leads"])}`;
-  if (s.rejected_file)
+  if (s.rejected_rows > 0)
     text += `\n${s.rejected_rows} refused row(s) with their reasons: ${s.rejected_file}\n`;
   if (s.ignored_columns.length > 0) text += `ignored columns: ${s.ignored_columns.join(", ")}\n`;
   text += `${s.resumed ? "resumed; " : ""}${s.seconds}s\n`;
