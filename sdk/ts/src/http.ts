@@ -1,4 +1,4 @@
-import { errorFor, LeadBridgeError, NetworkError, parseEnvelope } from "./errors.js";
+import { errorFor, NetworkError, parseEnvelope } from "./errors.js";
 
 export interface ClientOptions {
   apiKey: string;
@@ -200,5 +200,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 function newKey(): string {
   return `sdk-${crypto.randomUUID()}`;
 }
-
-export { LeadBridgeError };

@@ -44,4 +44,3 @@ export {
 import { HaloIntegration } from "./client.js";
 /** The same class under the project's own name. */
 export const LeadBridge = HaloIntegration;
-export default HaloIntegration;
