@@ -840,7 +840,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Conflicting concurrent change */
+                /** @description Another import kept writing this person (or their new company) to HaloPSA for longer than the sync waits (about 12 s); nothing was written. Retry after `Retry-After`: the retry merges into that import's result. Also: the `Idempotency-Key` is in use by a request still running. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2123,6 +2123,11 @@ export interface components {
                 /** @default true */
                 custom_fields_enabled: boolean;
                 /**
+                 * @default strip
+                 * @enum {string}
+                 */
+                company_legal_suffix: "strip" | "keep";
+                /**
                  * @default {
                  *       "requests": 500,
                  *       "window_seconds": 180
@@ -2246,6 +2251,11 @@ export interface components {
                         };
                     };
                 };
+                /**
+                 * @default recreate
+                 * @enum {string}
+                 */
+                on_deleted: "recreate" | "skip";
             };
             /** @default {} */
             providers: {
@@ -2370,19 +2380,47 @@ export interface components {
                     mid_market_max: number;
                 };
             };
+            /** @default {} */
+            merge: {
+                /** @default {} */
+                field_policies: {
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.title": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.firstname": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.surname": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.name": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.emailaddress": "update_unedited" | "fill_empty" | "protected";
+                };
+            };
             /** @description 0 until the first change */
             version: number;
             updated_at: string | null;
         };
         /**
-         * @description A JSON Merge Patch (RFC 7396) of the configuration: objects merge, arrays replace, null resets a setting to its default. The merged document must satisfy IntegrationConfig.
+         * @description A JSON Merge Patch (RFC 7396) of the configuration: objects merge, arrays replace, null resets a setting to its default. The merged document must satisfy IntegrationConfig. A provider's `rate_limit` may be the seed's bare number (requests per minute) or `{requests, window_seconds}`; it is stored as the object.
          * @example {
          *       "providers": {
          *         "apollo": {
-         *           "rate_limit": {
-         *             "requests": 150,
-         *             "window_seconds": 60
-         *           }
+         *           "rate_limit": 150
          *         }
          *       }
          *     }
@@ -2840,7 +2878,7 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "email" | "phone" | "domain";
-            /** @description Normalised: lower-case email, E.164, bare domain */
+            /** @description Normalised: NFC lower-case email with its domain in ASCII (punycode), E.164, bare ASCII domain */
             value: string;
             reason: string | null;
             /** @description api, apollo, zoominfo, hunter or halopsa */
