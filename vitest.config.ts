@@ -69,6 +69,18 @@ export default defineConfig(async () => {
           },
         },
         ...(existsSync("./sandbox/vitest.config.ts") ? ["./sandbox/vitest.config.ts"] : []),
+        {
+          // The SDKs and the CLI, in Node, against a real stack (two `wrangler dev` processes
+          // started once by the global setup): they talk HTTP to the service as users do.
+          test: {
+            name: "sdk",
+            include: ["sdk/ts/test/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            globalSetup: ["./sdk/ts/test/setup/stack.ts"],
+          },
+        },
       ],
     },
   };

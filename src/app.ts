@@ -5,7 +5,7 @@ import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
-import { bulkRoutes } from "./routes/bulk";
+import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
 import { haloRoutes } from "./routes/halo";
@@ -21,8 +21,6 @@ import { validateRoutes } from "./routes/validate";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
-/** A bulk import carries up to 10,000 leads; native provider records can weigh a few KB each. */
-const MAX_BULK_BODY_BYTES = 48 * 1024 * 1024;
 const BULK_PATH = `${API_PREFIX}/sync/leads/bulk`;
 
 /** Routes under /api/v1, each resource in its own file. */
@@ -49,7 +47,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("*", requestId);
   app.use(
     `${API_PREFIX}/*`,
-    bodyGuard((path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES)),
+    bodyGuard(
+      (path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES),
+      new Set([BULK_PATH]),
+    ),
   );
   app.onError(onError);
   app.notFound(notFound);
