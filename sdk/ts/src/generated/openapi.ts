@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service health (no authentication) */
+        /** Service health (no authentication; details with a key) */
         get: {
             parameters: {
                 query?: never;
@@ -308,7 +308,7 @@ export interface paths {
         };
         /**
          * Change the configuration (partial update)
-         * @description Merges the body into the current configuration, validates the result and stores it as a new version. Send `If-Match` with the ETag you read to refuse a lost update.
+         * @description Merges the body into the current configuration, validates the result and stores it as a new version. Send `If-Match` with the ETag you read to refuse a lost update. Settings that contradict each other (hot below warm, two statuses on one id, …) are refused. When the change touches a HaloPSA id, the ids are checked against the tenant's lookups (ticket types, statuses, priorities, custom fields): a mismatch is a 400 naming the field and the tenant's candidates; if HaloPSA cannot be asked the change is stored and `verification.state` is `unverified` (an outage never blocks a config edit). The `deployment` block is read-only: HaloPSA's host (`halopsa.base_url`) and the provider hosts are fixed by the deployment, so a patch setting `halopsa.base_url` is refused.
          */
         put: {
             parameters: {
@@ -331,7 +331,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConfigDocument"];
+                        "application/json": components["schemas"]["ConfigPutResult"];
                     };
                 };
                 /** @description Invalid input; `details.field` names the field at fault */
@@ -391,6 +391,108 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the configuration against the HaloPSA tenant now
+         * @description Reads the tenant's ticket types, statuses, priorities and custom fields afresh through HaloGate and checks every HaloPSA id of the current configuration: it must exist, a lifecycle ticket type must not be an ITIL service type (Incident, …), and each status must be one the tenant allows on its stage's ticket type. Answers 200 with the report whatever it finds (`state`: ok, mismatch or unverified); /health shows the latest state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The check */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConfigCheck"];
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicting concurrent change */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1193,8 +1295,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Replay a job's failed leads
-         * @description Failed leads go back to pending and their chunks are queued again. Leads already written are not touched; rejected leads stay rejected (fix the input and import again).
+         * Replay a job's failed leads and resume its pending ones
+         * @description Failed leads go back to pending, and every chunk with pending leads (replayed, or left pending by a consumer that died) is queued again. Leads already written are not touched; rejected leads stay rejected (fix the input and import again). A chunk sent while another delivery of it runs only imports what is still pending. The stalled-job sweeper does the resuming part by itself after `jobs.stall_seconds`.
          */
         post: {
             parameters: {
@@ -1213,10 +1315,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            job_id: string;
-                            replayed: number;
-                        };
+                        "application/json": components["schemas"]["JobRetry"];
                     };
                 };
                 /** @description Invalid input; `details.field` names the field at fault */
@@ -1255,6 +1354,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflicting concurrent change */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Body too large */
                 413: {
                     headers: {
@@ -1266,6 +1374,15 @@ export interface paths {
                 };
                 /** @description Body is not of a media type the route accepts */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2076,8 +2193,13 @@ export interface components {
                 /** @enum {string} */
                 hunter: "connected" | "configured" | "disconnected" | "error" | "not_configured" | "disabled";
             };
-            /** @description Why a service is not connected, and HaloGate's rate-limit state */
-            details: {
+            /**
+             * @description The latest check of the configuration's HaloPSA ids against the tenant (POST /config/verify, PUT /config, the cron): `unverified` until one describes the current configuration or when HaloPSA could not be asked
+             * @enum {string}
+             */
+            config: "ok" | "mismatch" | "unverified";
+            /** @description Only with a valid API key (any scope): why a service is not connected, HaloGate's rate-limit state, and `config`, the configuration check (mismatched fields, candidates, reason). Without one the answer carries states only, never a URL or an upstream message. */
+            details?: {
                 [key: string]: unknown;
             };
         };
@@ -2114,8 +2236,6 @@ export interface components {
         ConfigDocument: {
             /** @default {} */
             halopsa: {
-                /** Format: uri */
-                base_url?: string;
                 tenant?: string;
                 client_id?: string;
                 /** @default all */
@@ -2273,6 +2393,8 @@ export interface components {
                         requests: number;
                         window_seconds: number;
                     };
+                    /** @default null */
+                    daily_credit_budget: number | null;
                     /** @default [] */
                     saved_searches: {
                         id: string;
@@ -2297,6 +2419,8 @@ export interface components {
                         requests: number;
                         window_seconds: number;
                     };
+                    /** @default null */
+                    daily_credit_budget: number | null;
                     /** @default [] */
                     saved_searches: {
                         id: string;
@@ -2321,6 +2445,8 @@ export interface components {
                         requests: number;
                         window_seconds: number;
                     };
+                    /** @default null */
+                    daily_credit_budget: number | null;
                     /** @default [] */
                     saved_searches: {
                         id: string;
@@ -2411,9 +2537,380 @@ export interface components {
                     "user.emailaddress": "update_unedited" | "fill_empty" | "protected";
                 };
             };
+            /** @default {} */
+            jobs: {
+                /** @default 180 */
+                stall_seconds: number;
+            };
             /** @description 0 until the first change */
             version: number;
             updated_at: string | null;
+            deployment: components["schemas"]["Deployment"];
+        };
+        /** @description Fixed by the deployment; read-only */
+        Deployment: {
+            halopsa: components["schemas"]["DeploymentEndpoint"] & {
+                /** @description HALO_TENANT; `halopsa.tenant` overrides it */
+                tenant: string;
+                /** @description HALO_CLIENT_ID; `halopsa.client_id` overrides it */
+                client_id: string;
+            };
+            providers: {
+                apollo: components["schemas"]["DeploymentEndpoint"];
+                zoominfo: components["schemas"]["DeploymentEndpoint"];
+                hunter: components["schemas"]["DeploymentEndpoint"];
+            };
+            /** @description ALLOW_LOCAL_HTTP: plain http to localhost allowed (local development only) */
+            allow_local_http: boolean;
+        };
+        DeploymentEndpoint: {
+            /** @description Without userinfo, query or fragment */
+            base_url: string | null;
+            /**
+             * @description `ok`, or why the URL guard refuses it (then no credential is sent)
+             * @example ok
+             */
+            url_check: string;
+            reason?: string;
+        };
+        ConfigPutResult: {
+            /** @default {} */
+            halopsa: {
+                tenant?: string;
+                client_id?: string;
+                /** @default all */
+                scope: string;
+                /** @default true */
+                custom_fields_enabled: boolean;
+                /**
+                 * @default strip
+                 * @enum {string}
+                 */
+                company_legal_suffix: "strip" | "keep";
+                /**
+                 * @default {
+                 *       "requests": 500,
+                 *       "window_seconds": 180
+                 *     }
+                 */
+                rate_limit: {
+                    requests: number;
+                    window_seconds: number;
+                };
+                /** @default {} */
+                custom_fields: {
+                    /** @default 101 */
+                    lead_source: number;
+                    /** @default 102 */
+                    services_offered: number;
+                    /** @default 103 */
+                    growth_signals: number;
+                    /** @default 104 */
+                    project_pipelines: number;
+                    /** @default 105 */
+                    do_not_contact: number;
+                    /** @default 106 */
+                    technology_stack: number;
+                    /** @default 107 */
+                    revenue_range: number;
+                    /** @default 108 */
+                    employee_count_range: number;
+                    /** @default 109 */
+                    management_level: number;
+                    /** @default 110 */
+                    department_function: number;
+                    /** @default 111 */
+                    intent_signals: number;
+                    /** @default 112 */
+                    company_founded_year: number;
+                    /** @default 113 */
+                    location_hq: number;
+                    /** @default 201 */
+                    pain_points: number;
+                    /** @default 202 */
+                    qualified_services: number;
+                    /** @default 203 */
+                    decision_maker: number;
+                    /** @default 204 */
+                    budget_range: number;
+                    /** @default 205 */
+                    timeframe: number;
+                    /** @default 206 */
+                    fit_score: number;
+                    /** @default 301 */
+                    products_services: number;
+                    /** @default 302 */
+                    quotes_proposals: number;
+                    /** @default 303 */
+                    competitors: number;
+                    /** @default 304 */
+                    win_loss_reason: number;
+                };
+                /** @default {} */
+                lifecycle: {
+                    /** @default {} */
+                    lead: {
+                        /** @default 1 */
+                        ticket_type_id: number;
+                        /** @default 3 */
+                        priority_id: number;
+                        /** @default {} */
+                        statuses: {
+                            /** @default 1 */
+                            new_lead: number;
+                            /** @default 2 */
+                            researching: number;
+                            /** @default 3 */
+                            contacted: number;
+                            /** @default 4 */
+                            engaged: number;
+                            /** @default 5 */
+                            no_interest: number;
+                            /** @default 6 */
+                            do_not_contact: number;
+                            /** @default 7 */
+                            invalid_data: number;
+                        };
+                    };
+                    /** @default {} */
+                    prospect: {
+                        /** @default 2 */
+                        ticket_type_id: number;
+                        /** @default 3 */
+                        priority_id: number;
+                        /** @default {} */
+                        statuses: {
+                            /** @default 10 */
+                            new_prospect: number;
+                            /** @default 11 */
+                            prospecting: number;
+                            /** @default 12 */
+                            qualified: number;
+                            /** @default 13 */
+                            disqualified: number;
+                        };
+                    };
+                    /** @default {} */
+                    opportunity: {
+                        /** @default 3 */
+                        ticket_type_id: number;
+                        /** @default 3 */
+                        priority_id: number;
+                        /** @default {} */
+                        statuses: {
+                            /** @default 20 */
+                            new_opportunity: number;
+                            /** @default 21 */
+                            progressing: number;
+                            /** @default 22 */
+                            negotiation: number;
+                            /** @default 23 */
+                            won: number;
+                            /** @default 24 */
+                            lost: number;
+                        };
+                    };
+                };
+                /**
+                 * @default recreate
+                 * @enum {string}
+                 */
+                on_deleted: "recreate" | "skip";
+            };
+            /** @default {} */
+            providers: {
+                /** @default {} */
+                apollo: {
+                    /** @default true */
+                    enabled: boolean;
+                    /**
+                     * @default {
+                     *       "requests": 200,
+                     *       "window_seconds": 60
+                     *     }
+                     */
+                    rate_limit: {
+                        requests: number;
+                        window_seconds: number;
+                    };
+                    /** @default null */
+                    daily_credit_budget: number | null;
+                    /** @default [] */
+                    saved_searches: {
+                        id: string;
+                        filters: {
+                            [key: string]: unknown;
+                        };
+                        /** @default 5 */
+                        max_pages_per_run: number;
+                    }[];
+                };
+                /** @default {} */
+                zoominfo: {
+                    /** @default true */
+                    enabled: boolean;
+                    /**
+                     * @default {
+                     *       "requests": 25,
+                     *       "window_seconds": 1
+                     *     }
+                     */
+                    rate_limit: {
+                        requests: number;
+                        window_seconds: number;
+                    };
+                    /** @default null */
+                    daily_credit_budget: number | null;
+                    /** @default [] */
+                    saved_searches: {
+                        id: string;
+                        filters: {
+                            [key: string]: unknown;
+                        };
+                        /** @default 5 */
+                        max_pages_per_run: number;
+                    }[];
+                };
+                /** @default {} */
+                hunter: {
+                    /** @default true */
+                    enabled: boolean;
+                    /**
+                     * @default {
+                     *       "requests": 15,
+                     *       "window_seconds": 1
+                     *     }
+                     */
+                    rate_limit: {
+                        requests: number;
+                        window_seconds: number;
+                    };
+                    /** @default null */
+                    daily_credit_budget: number | null;
+                    /** @default [] */
+                    saved_searches: {
+                        id: string;
+                        filters: {
+                            [key: string]: unknown;
+                        };
+                        /** @default 5 */
+                        max_pages_per_run: number;
+                    }[];
+                };
+            };
+            /** @default {} */
+            lists: {
+                /** @default 81 */
+                hot_min_score: number;
+                /** @default 60 */
+                warm_min_score: number;
+                /**
+                 * @default {
+                 *       "healthcare_leads": [
+                 *         "healthcare",
+                 *         "hospital",
+                 *         "medical"
+                 *       ],
+                 *       "legal_leads": [
+                 *         "legal",
+                 *         "law"
+                 *       ],
+                 *       "financial_leads": [
+                 *         "financial",
+                 *         "banking",
+                 *         "insurance"
+                 *       ],
+                 *       "manufacturing_leads": [
+                 *         "manufacturing"
+                 *       ],
+                 *       "retail_leads": [
+                 *         "retail",
+                 *         "e-commerce",
+                 *         "ecommerce"
+                 *       ]
+                 *     }
+                 */
+                industries: {
+                    [key: string]: string[];
+                };
+                /**
+                 * @default {
+                 *       "smb_max": 49,
+                 *       "mid_market_max": 499
+                 *     }
+                 */
+                size_bands: {
+                    /** @default 49 */
+                    smb_max: number;
+                    /** @default 499 */
+                    mid_market_max: number;
+                };
+            };
+            /** @default {} */
+            merge: {
+                /** @default {} */
+                field_policies: {
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.title": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.firstname": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.surname": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.name": "update_unedited" | "fill_empty" | "protected";
+                    /**
+                     * @default update_unedited
+                     * @enum {string}
+                     */
+                    "user.emailaddress": "update_unedited" | "fill_empty" | "protected";
+                };
+            };
+            /** @default {} */
+            jobs: {
+                /** @default 180 */
+                stall_seconds: number;
+            };
+            /** @description 0 until the first change */
+            version: number;
+            updated_at: string | null;
+            deployment: components["schemas"]["Deployment"];
+            verification: components["schemas"]["ConfigCheck"];
+        };
+        /** @description The check of the new HaloPSA ids against the tenant; null when the change touched none */
+        ConfigCheck: {
+            /**
+             * @description `ok`: every HaloPSA id exists in the tenant and fits its stage; `mismatch`: see `mismatches`; `unverified`: HaloPSA could not be asked (see `reason`)
+             * @enum {string}
+             */
+            state: "ok" | "mismatch" | "unverified";
+            checked_at: string;
+            config_version: number;
+            mismatches: components["schemas"]["ConfigMismatch"][];
+            reason: string | null;
+            lookups_fetched_at: string | null;
+        } | null;
+        ConfigMismatch: {
+            /** @example halopsa.lifecycle.lead.statuses.new_lead */
+            field: string;
+            value: number;
+            message: string;
+            /** @description What the tenant has that would fit, best first */
+            candidates: {
+                id: number;
+                name: string;
+            }[];
         };
         /**
          * @description A JSON Merge Patch (RFC 7396) of the configuration: objects merge, arrays replace, null resets a setting to its default. The merged document must satisfy IntegrationConfig. A provider's `rate_limit` may be the seed's bare number (requests per minute) or `{requests, window_seconds}`; it is stored as the object.
@@ -2436,7 +2933,7 @@ export interface components {
             /** @description Whether the provider's API key is set */
             configured: boolean;
             max_pages_per_run: number;
-            /** @description idle, running, active, paused, complete or error */
+            /** @description idle, running, active, paused, complete, error or budget_exhausted (the provider's daily_credit_budget is spent; `paused_until` is the next UTC midnight) */
             status: string;
             checkpoint: components["schemas"]["SyncCheckpoint"];
             paused_until: string | null;
@@ -2461,7 +2958,7 @@ export interface components {
             provider: "apollo" | "zoominfo" | "hunter";
             search_id: string;
             /** @enum {string} */
-            outcome: "ran" | "paused" | "complete" | "busy" | "disabled" | "not_configured" | "error";
+            outcome: "ran" | "paused" | "complete" | "busy" | "disabled" | "not_configured" | "error" | "budget_exhausted";
             pages_read: number;
             records_found: number;
             skipped_known: number;
@@ -2676,10 +3173,15 @@ export interface components {
             processed: number;
             pending: number;
             successful: number;
+            /** @description Leads HaloPSA did not take (replayable with POST /sync/jobs/{id}/retry) */
             failed: number;
+            /** @description Leads refused for their input (fix the record and import it again) */
+            rejected: number;
             by_action: {
                 [key: string]: number;
             };
+            /** @description The latest reason leads of this job could not be written */
+            last_error: string | null;
             created_at: string;
             finished_at: string | null;
         };
@@ -2694,11 +3196,26 @@ export interface components {
                 success: boolean;
                 action: string;
                 lead_id: string | null;
+                reason: string | null;
             }[];
             errors: {
                 index: number;
                 error: string;
+                /**
+                 * @description `retrying`: the lead is still pending and its last attempt failed
+                 * @enum {string}
+                 */
+                kind: "rejected" | "failed" | "retrying";
             }[];
+        };
+        JobRetry: {
+            job_id: string;
+            /** @description Failed leads put back to pending */
+            replayed: number;
+            /** @description Leads that were still pending (a stranded job) and whose chunks were re-sent */
+            resumed: number;
+            /** @description Chunk messages queued */
+            chunks: number;
         };
         ValidateLeadResponse: {
             valid: boolean;
