@@ -205,7 +205,7 @@ export async function importFile(
   for (const job of jobs.values()) {
     summary.total += job.total;
     summary.successful += job.successful;
-    summary.failed += job.failed;
+    summary.failed += job.failed + job.rejected;
     for (const [k, v] of Object.entries(job.by_action))
       summary.by_action[k] = (summary.by_action[k] ?? 0) + v;
   }
