@@ -170,7 +170,7 @@ function sumJobs(jobs: JobDetail[]) {
   return {
     total: jobs.reduce((n, j) => n + j.total, 0),
     successful: jobs.reduce((n, j) => n + j.successful, 0),
-    failed: jobs.reduce((n, j) => n + j.failed, 0),
+    failed: jobs.reduce((n, j) => n + j.failed + j.rejected, 0),
     by_action: byAction,
   };
 }
