@@ -33,6 +33,8 @@ export const bodyErrors = {
 export const notFoundError = { 404: errorResponse("No such resource") } as const;
 export const conflictError = { 409: errorResponse("Conflicting concurrent change") } as const;
 export const upstreamError = { 502: errorResponse("HaloPSA or a provider failed") } as const;
+export const unavailableError = (description: string) =>
+  ({ 503: errorResponse(`${description}; retry after Retry-After`) }) as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
   required: true,

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../http/errors";
+import { findDepthViolation, MAX_JSON_DEPTH } from "../http/json-depth";
 import type { AppEnv } from "../http/types";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
@@ -7,7 +8,8 @@ const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 /**
  * Refuses bodies the API cannot read before any handler runs: wrong media type (415) and
  * bodies over the limit (413, checked on Content-Length and again on the bytes actually read,
- * since chunked requests carry no length).
+ * since chunked requests carry no length), and JSON nested deeper than `MAX_JSON_DEPTH` (400,
+ * found by an iterative scan of the text before anything parses or recurses over it).
  */
 export function bodyGuard(limitFor: (path: string) => number) {
   return createMiddleware<AppEnv>(async function bodyGuard(c, next) {
@@ -27,6 +29,14 @@ export function bodyGuard(limitFor: (path: string) => number) {
     if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
     const bytes = await c.req.raw.clone().arrayBuffer();
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    const tooDeep = findDepthViolation(new TextDecoder().decode(bytes));
+    if (tooDeep) {
+      throw new AppError(
+        "VALIDATION_ERROR",
+        `Request body nests deeper than ${MAX_JSON_DEPTH} levels at ${tooDeep.field}`,
+        { details: { field: tooDeep.field, pointer: tooDeep.pointer, max_depth: MAX_JSON_DEPTH } },
+      );
+    }
     return next();
   });
 }

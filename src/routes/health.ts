@@ -5,6 +5,7 @@ import { haloHealth } from "../halo/health";
 import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { providerHealth } from "../providers/health";
+import { SERVICE_VERSION } from "../version";
 
 const ServiceState = z.enum([
   "connected",
@@ -50,6 +51,7 @@ healthRoutes.openapi(
     path: "/",
     tags: ["Health"],
     summary: "Service health (no authentication)",
+    security: [],
     responses: {
       200: jsonResponse(HealthSchema, "Healthy or degraded"),
       503: jsonResponse(HealthSchema, "The database is unreachable"),
@@ -76,7 +78,7 @@ healthRoutes.openapi(
           : "degraded";
     const body = {
       status,
-      version: c.env.SERVICE_VERSION,
+      version: SERVICE_VERSION,
       timestamp: new Date().toISOString(),
       services: { database, halopsa: halo.state, ...providers },
       details: { halopsa: halo.detail },

@@ -22,6 +22,7 @@ import { PageQuerySchema, PaginationSchema, page } from "../http/paging";
 import { newRouter } from "../http/router";
 import type { JobMessage } from "../jobs/messages";
 import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
 
 const JobSummarySchema = z
   .object({
@@ -159,7 +160,7 @@ jobsRoutes.openapi(
       "Failed leads go back to pending and their chunks are queued again. Leads already " +
       "written are not touched; rejected leads stay rejected (fix the input and import again).",
     security: bearerSecurity,
-    middleware: [requireScope("write")] as const,
+    middleware: [requireScope("write"), idempotency] as const,
     request: { params: JobIdParam },
     responses: {
       202: jsonResponse(z.object({ job_id: z.string(), replayed: z.number().int() }), "Queued"),

@@ -12,6 +12,7 @@ import {
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
 import { listCursors } from "../providers/sync/cursor-repo";
 import { runProviderSync } from "../providers/sync/run";
 import { apiKeyFor } from "../providers/sync/sources";
@@ -140,7 +141,7 @@ providerSyncRoutes.openapi(
       "the rest as a provider_sync job. A paused search (rate limit, spent quota) does nothing " +
       "until its `paused_until`.",
     security: bearerSecurity,
-    middleware: [requireScope("write")] as const,
+    middleware: [requireScope("write"), idempotency] as const,
     request: {
       params: ProviderParam,
       body: { required: false, content: { "application/json": { schema: RunBodySchema } } },

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { AppError } from "../http/errors";
 import {
   authErrors,
@@ -7,6 +7,7 @@ import {
   conflictError,
   jsonBody,
   jsonResponse,
+  unavailableError,
   upstreamError,
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
@@ -43,7 +44,7 @@ syncRoutes.openapi(
       ...authErrors,
       ...conflictError,
       ...upstreamError,
-      503: jsonResponse(z.object({}), "HaloPSA's rate limit is spent; retry after Retry-After"),
+      ...unavailableError("HaloPSA's rate limit is spent or HaloPSA is not configured"),
     },
   }),
   async (c) => {
