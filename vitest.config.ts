@@ -49,6 +49,9 @@ export default defineConfig(async () => {
                   ...TEST_SECRETS,
                   HALO_BASE_URL: sandboxUrl,
                   SANDBOX_URL: sandboxUrl,
+                  // test/fuzz: `npm run fuzz -- --runs N --seed S` sets these.
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                 },
                 // Test-only: lets tests drive the queue and scheduled handlers end to end.
                 compatibilityFlags: ["service_binding_extra_handlers"],

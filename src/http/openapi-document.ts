@@ -43,13 +43,25 @@ const IDEMPOTENCY_PARAMETER = {
   schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{8,255}$" },
 };
 
+/** `post /api/v1/sync/jobs/{id}/retry` → `postSyncJobsByIdRetry`: names for generated clients. */
+function operationId(method: string, path: string): string {
+  const words = path
+    .replace(/^\/api\/v1\//, "")
+    .split("/")
+    .flatMap((part) => (part.startsWith("{") ? ["by", part.slice(1, -1)] : [part]))
+    .flatMap((part) => part.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean);
+  return method + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+
 /** Hono writes path parameters as `:id`, OpenAPI as `{id}`. */
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
 
 /**
  * Adds the answers the shared middleware gives to every operation they run on, so a route file
  * declares only its own outcomes and a new route is documented completely without a list to
- * keep: 401/403 (authentication), 400/413/415 (body guard, validation), 400 (parameters),
+ * keep: 401/403 (authentication), 400/413/415 (body guard on every POST/PUT/PATCH, validation),
+ * 400 (parameters),
  * 409/422 and the `Idempotency-Key` header (idempotency middleware, found on the route itself),
  * 500 (anything unexpected). Statuses a route declares itself are left as they are.
  */
@@ -57,7 +69,8 @@ export function completeDocument(doc: Document, idempotent: ReadonlySet<string>)
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, value] of Object.entries(item as Record<string, Operation>)) {
       if (typeof value !== "object" || value === null || !("responses" in value)) continue;
-      const op = value;
+      const op = value as Operation & { operationId?: string };
+      op.operationId ??= operationId(method, path);
       const add = (status: number, description: string) => {
         op.responses[String(status)] ??= errorResponse(description);
       };
@@ -65,7 +78,8 @@ export function completeDocument(doc: Document, idempotent: ReadonlySet<string>)
         add(401, "Missing, unknown or revoked API key");
         add(403, "The API key lacks the required scope");
       }
-      if (op.requestBody) {
+      // The body guard reads every POST/PUT/PATCH body, declared or not.
+      if (op.requestBody || ["post", "put", "patch"].includes(method)) {
         add(400, "Invalid input; `details.field` names the field at fault");
         add(413, "Body too large");
         add(415, "Body is not application/json");
@@ -95,10 +109,12 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): () => Document {
         .filter((r) => r.handler === idempotency)
         .map((r) => `${r.method.toUpperCase()} ${toOpenApiPath(r.path)}`),
     );
-    doc = completeDocument(
-      app.getOpenAPI31Document({ openapi: "3.1.0", info: API_INFO }),
-      idempotent,
-    );
+    const generated = app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: API_INFO,
+      servers: [{ url: "/", description: "This deployment" }],
+    });
+    doc = completeDocument(generated, idempotent);
     return doc;
   };
 }

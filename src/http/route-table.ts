@@ -12,9 +12,10 @@ interface RouteLike {
 function pattern(path: string): RegExp {
   const source = path
     .split("/")
+    // Hono's routes are strict: `/jobs/` is not `/jobs`, and a parameter is never empty.
     .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("/");
-  return new RegExp(`^${source}/?$`);
+  return new RegExp(`^${source}$`);
 }
 
 /**

@@ -33,7 +33,7 @@ export function openApiDoc(): Promise<OpenApiDoc> {
         .split("/")
         .map((p) => (p.startsWith("{") ? "[^/]+" : p.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
         .join("/");
-      routes.push({ re: new RegExp(`^${source}/?$`), template });
+      routes.push({ re: new RegExp(`^${source}$`), template });
     }
     // Templates with fewer parameters first: a literal segment wins over a parameter.
     const params = (t: string) => t.split("{").length;
