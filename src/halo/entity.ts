@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { HaloThrottledError, haloError, haloShapeError, haloUnavailable } from "./errors";
 import { listAll, MAX_PAGE_SIZE, type PageQuery, pages } from "./paging";
 import { envelope } from "./schemas";

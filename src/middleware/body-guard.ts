@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { findDepthViolation, MAX_JSON_DEPTH } from "../http/json-depth";
 import type { AppEnv } from "../http/types";
 

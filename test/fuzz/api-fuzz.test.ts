@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ERROR_STATUS } from "../../src/http/errors";
+import { ERROR_STATUS } from "../../src/errors";
 import { checkResponse, openApiDoc } from "../helpers/openapi-check";
 import { tenantApp } from "../helpers/tenant-app";
 import { fromSchema, hostileString, mutate, rawBody, type SchemaNode } from "./arbitraries";

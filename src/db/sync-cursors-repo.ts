@@ -1,6 +1,6 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { syncCursors } from "../../db/schema";
+import type { Db } from "./client";
+import { type SyncCursorStatus, syncCursors } from "./schema";
 
 export type SyncCursorRow = typeof syncCursors.$inferSelect;
 
@@ -76,7 +76,12 @@ export async function finishRun(
   db: Db,
   provider: string,
   searchId: string,
-  end: { status: string; pausedUntil: string | null; lastError: string | null; cursor?: unknown },
+  end: {
+    status: SyncCursorStatus;
+    pausedUntil: string | null;
+    lastError: string | null;
+    cursor?: unknown;
+  },
   now: Date,
 ): Promise<void> {
   await db

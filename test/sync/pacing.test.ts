@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runProviderSync } from "../../../src/providers/sync/run";
+import { runProviderSync } from "../../src/sync/run";
 import { cursorRow, ProviderSandbox, patchConfig } from "./helpers";
 
 async function syncWarnings(
