@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Issue } from "../domain/lead";
 import { AppError } from "../errors";
 import {
