@@ -117,6 +117,16 @@ describe("HTTP hygiene", () => {
     expect(on.headers.get("Access-Control-Allow-Headers")).toContain("Idempotency-Key");
     expect(on.headers.get("Access-Control-Allow-Credentials")).toBeNull();
 
+    // A simple (non-preflight) request from the origin may read the answer and its request id.
+    const get = await app.request(
+      "/api/v1/health",
+      { headers: { Origin: origin } },
+      { ...env, ...vars },
+    );
+    expect(get.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    expect(get.headers.get("Access-Control-Expose-Headers")).toContain("X-Request-Id");
+    expect(get.headers.get("Vary")).toContain("Origin");
+
     const stranger = await preflight(vars, "https://evil.example");
     expect(stranger.headers.get("Access-Control-Allow-Origin")).toBeNull();
     const star = await preflight({ CORS_ALLOWED_ORIGINS: "*" }, "https://evil.example");
