@@ -67,9 +67,6 @@ export const OPPORTUNITY_STATUSES = [
   "lost",
 ] as const;
 
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
-export type ProspectStatus = (typeof PROSPECT_STATUSES)[number];
-export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
 export type Stage = "lead" | "prospect" | "opportunity";
 
 function statusMap<const T extends readonly string[]>(names: T, firstId: number) {
@@ -180,6 +177,12 @@ export const HaloSettingsSchema = z
     rate_limit: rateLimitSchema.default({ requests: 500, window_seconds: 180 }),
     custom_fields: CustomFieldsSchema.prefault({}),
     lifecycle: LifecycleSchema.prefault({}),
+    /**
+     * A user or lead ticket LeadBridge wrote and someone deleted in HaloPSA: "recreate" writes
+     * the person again (audited `lead.recreated`), "skip" leaves them out and audits why. Neither
+     * ever fails the import.
+     */
+    on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
   })
   .strict();
 

@@ -29,11 +29,12 @@ export function auditRow(entry: AuditEntry, at: Date) {
 }
 
 export async function writeAudit(db: Db, entries: AuditEntry[], at: Date): Promise<void> {
-  if (entries.length === 0) return;
+  await runBatch(db, auditStatements(db, entries, at));
+}
+
+/** The inserts for `entries`, for callers that record them in the same batch as their change. */
+export function auditStatements(db: Db, entries: AuditEntry[], at: Date) {
   const rows = entries.map((e) => auditRow(e, at));
   // Nine rows of ten columns each stay under D1's 100 bound parameters per statement.
-  await runBatch(
-    db,
-    chunk(rows, 9).map((part) => db.insert(auditLog).values(part)),
-  );
+  return chunk(rows, 9).map((part) => db.insert(auditLog).values(part));
 }
