@@ -5,7 +5,8 @@
  * exhausts the Worker's stack ("Maximum call stack size exceeded") before any schema runs.
  */
 export const MAX_JSON_DEPTH = 32;
-const MAX_KEY_CHARS = 64;
+const MAX_KEY_BYTES = 64;
+const KEY_DECODER = new TextDecoder();
 
 interface Frame {
   array: boolean;
@@ -22,28 +23,33 @@ export interface DepthViolation {
 }
 
 /**
- * Finds where JSON text first nests deeper than `maxDepth`, scanning the text iteratively
- * (no recursion, no parse), or returns null. Malformed text is left to `JSON.parse`: this
- * scan only tracks strings, brackets, colons and commas.
+ * Finds where a JSON body first nests deeper than `maxDepth`, scanning its UTF-8 bytes
+ * iteratively (no recursion, no parse, no decoded copy of a 48 MiB bulk body: every structural
+ * character is ASCII, and no byte of a multi-byte UTF-8 sequence is), or returns null.
+ * Malformed JSON is left to the parser: this scan only tracks strings, brackets, colons and
+ * commas.
  */
-export function findDepthViolation(text: string, maxDepth = MAX_JSON_DEPTH): DepthViolation | null {
+export function findDepthViolation(
+  bytes: Uint8Array,
+  maxDepth = MAX_JSON_DEPTH,
+): DepthViolation | null {
   const stack: Frame[] = [];
   let i = 0;
-  const n = text.length;
+  const n = bytes.length;
   while (i < n) {
-    const ch = text.charCodeAt(i);
+    const ch = bytes[i];
     if (ch === 0x22 /* " */) {
       const start = i + 1;
       i = start;
       while (i < n) {
-        const c = text.charCodeAt(i);
+        const c = bytes[i];
         if (c === 0x5c /* \ */) i += 2;
         else if (c === 0x22) break;
         else i++;
       }
       const top = stack[stack.length - 1];
       if (top && !top.array && top.expectKey) {
-        top.key = text.slice(start, Math.min(i, start + MAX_KEY_CHARS));
+        top.key = KEY_DECODER.decode(bytes.subarray(start, Math.min(i, start + MAX_KEY_BYTES)));
       }
       i++;
       continue;

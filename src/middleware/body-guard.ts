@@ -29,7 +29,7 @@ export function bodyGuard(limitFor: (path: string) => number) {
     if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
     const bytes = await c.req.raw.clone().arrayBuffer();
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
-    const tooDeep = findDepthViolation(new TextDecoder().decode(bytes));
+    const tooDeep = findDepthViolation(new Uint8Array(bytes));
     if (tooDeep) {
       throw new AppError(
         "VALIDATION_ERROR",
