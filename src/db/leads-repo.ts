@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Stage } from "../config/schema";
+import { legacyEmailSpelling } from "../domain/cleanse/email";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -22,13 +23,25 @@ export async function findLeadsByDedupKeys(db: Db, keys: string[]): Promise<Map<
 
 /**
  * Leads known by email under another dedup key (first seen without an email, say), so a
- * later record with the email still finds the same person.
+ * later record with the email still finds the same person. Rows written before email domains
+ * were stored in ASCII hold the Unicode spelling (`legacyEmailSpelling`); they are found too,
+ * and keyed by the normalised address asked for.
  */
 export async function findLeadsByEmails(db: Db, emails: string[]): Promise<Map<string, LeadRow>> {
+  const asked = new Map<string, string>();
+  for (const e of emails) {
+    const legacy = legacyEmailSpelling(e);
+    if (legacy !== null && !asked.has(legacy)) asked.set(legacy, e);
+  }
+  for (const e of emails) asked.set(e, e);
   const out = new Map<string, LeadRow>();
-  for (const part of chunk([...new Set(emails)], 90)) {
+  for (const part of chunk([...asked.keys()], 90)) {
     const rows = await db.select().from(leads).where(inArray(leads.email, part));
-    for (const r of rows) if (r.email) out.set(r.email, r);
+    for (const r of rows) {
+      const key = r.email === null ? undefined : asked.get(r.email);
+      // The current spelling wins over a legacy one when both exist.
+      if (key !== undefined && (r.email === key || !out.has(key))) out.set(key, r);
+    }
   }
   return out;
 }

@@ -46,6 +46,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const halo = ctx.halo;
   const ids = ctx.config.halopsa.custom_fields;
   const lifecycle = ctx.config.halopsa.lifecycle;
+  const policies = ctx.config.merge.field_policies;
   const at = ctx.now.toISOString();
   const update_existing = ctx.options.update_existing && ctx.options.deduplication;
 
@@ -76,6 +77,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
       ticket: storedTicketState(ctx, row.stage, row.status),
       lifecycle,
       options: { update_existing },
+      policies,
     });
     return [{ it, row, lead, built, plan }];
   });
@@ -142,6 +144,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
           ticket: ticketState,
           lifecycle,
           options: { update_existing },
+          policies,
         })
       : plan;
     // Deleted in HaloPSA under `on_deleted: "skip"`: somebody's decision is kept, nothing is
