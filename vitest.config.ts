@@ -48,6 +48,8 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ...TEST_SECRETS,
                   HALO_BASE_URL: sandboxUrl,
+                  // The sandbox is plain http on loopback: the URL guard's dev flag.
+                  ALLOW_LOCAL_HTTP: "true",
                   SANDBOX_URL: sandboxUrl,
                   // test/fuzz: `npm run fuzz -- --runs N --seed S` sets these.
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
@@ -70,6 +72,18 @@ export default defineConfig(async () => {
           },
         },
         ...(existsSync("./sandbox/vitest.config.ts") ? ["./sandbox/vitest.config.ts"] : []),
+        {
+          // The SDKs and the CLI, in Node, against a real stack (two `wrangler dev` processes
+          // started once by the global setup): they talk HTTP to the service as users do.
+          test: {
+            name: "sdk",
+            include: ["sdk/ts/test/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            globalSetup: ["./sdk/ts/test/setup/stack.ts"],
+          },
+        },
       ],
     },
   };

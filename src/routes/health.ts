@@ -4,6 +4,7 @@ import { loadConfig } from "../db/config-repo";
 import { haloHealth } from "../halo/health";
 import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";
+import { optionalPrincipal } from "../middleware/auth";
 import { providerHealth } from "../providers/health";
 import { SERVICE_VERSION } from "../version";
 
@@ -28,9 +29,15 @@ const HealthSchema = z
       zoominfo: ServiceState,
       hunter: ServiceState,
     }),
-    details: z.record(z.string(), z.unknown()).openapi({
-      description: "Why a service is not connected, and HaloGate's rate-limit state",
-    }),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description:
+          "Only with a valid API key (any scope): why a service is not connected, and " +
+          "HaloGate's rate-limit state. Without one the answer carries states only, never a " +
+          "URL or an upstream message.",
+      }),
   })
   .openapi("Health");
 
@@ -50,7 +57,7 @@ healthRoutes.openapi(
     method: "get",
     path: "/",
     tags: ["Health"],
-    summary: "Service health (no authentication)",
+    summary: "Service health (no authentication; details with a key)",
     security: [],
     responses: {
       200: jsonResponse(HealthSchema, "Healthy or degraded"),
@@ -59,9 +66,10 @@ healthRoutes.openapi(
   }),
   async (c) => {
     // The config is read once, for the providers' switches and HaloPSA's tenant settings.
-    const [database, config] = await Promise.all([
+    const [database, config, principal] = await Promise.all([
       databaseState(c.env.DB),
       loadConfig(dbClient(c.env.DB)).catch(() => null),
+      optionalPrincipal(c.env.DB, c.req.header("Authorization")).catch(() => null),
     ]);
     const halo = await haloHealth(c.env, config?.config ?? null);
     const p = config?.config.providers;
@@ -81,7 +89,7 @@ healthRoutes.openapi(
       version: SERVICE_VERSION,
       timestamp: new Date().toISOString(),
       services: { database, halopsa: halo.state, ...providers },
-      details: { halopsa: halo.detail },
+      ...(principal ? { details: { halopsa: halo.detail } } : {}),
     } as const;
     return c.json(body, status === "unhealthy" ? 503 : 200);
   },
