@@ -111,7 +111,10 @@ class Leads {
   }
 
   /** Queues a bulk import and returns at once with the job id. */
-  async startBulk(leads: Record<string, unknown>[], opts: BulkOptions): Promise<BulkImportAccepted> {
+  async startBulk(
+    leads: Record<string, unknown>[],
+    opts: BulkOptions,
+  ): Promise<BulkImportAccepted> {
     const body: BulkImportRequest = {
       source: opts.source,
       leads,
