@@ -49,6 +49,8 @@ export default defineConfig(async () => {
                   ...TEST_SECRETS,
                   HALO_BASE_URL: sandboxUrl,
                   SANDBOX_URL: sandboxUrl,
+                  // Webhook tests deliver to the sandbox's echo receiver on 127.0.0.1.
+                  ALLOW_LOCAL_HTTP: "true",
                 },
                 // Test-only: lets tests drive the queue and scheduled handlers end to end.
                 compatibilityFlags: ["service_binding_extra_handlers"],

@@ -18,6 +18,9 @@ import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
 import { validateRoutes } from "./routes/validate";
+import { webhooksRoutes } from "./routes/webhooks";
+import { outboxKick } from "./webhooks/kick";
+import { registerWebhookEvents } from "./webhooks/openapi";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,6 +43,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lists", listsRoutes);
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
+  api.route("/webhooks", webhooksRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -51,6 +55,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     `${API_PREFIX}/*`,
     bodyGuard((path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES)),
   );
+  app.use(`${API_PREFIX}/*`, outboxKick);
   app.onError(onError);
   app.notFound(notFound);
 
@@ -63,6 +68,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "An API key issued by POST /api/v1/keys",
   });
+  registerWebhookEvents(app);
   const info = {
     title: "LeadBridge",
     version: "1.0.0",

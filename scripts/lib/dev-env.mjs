@@ -15,6 +15,8 @@ const SANDBOX_DEFAULTS = {
   APOLLO_API_KEY: "sandbox-apollo-key",
   ZOOMINFO_API_KEY: "sandbox-zoominfo-key",
   HUNTER_API_KEY: "sandbox-hunter-key",
+  // Local webhook receivers (the sandbox's echo) are plain http on localhost.
+  ALLOW_LOCAL_HTTP: "true",
 };
 
 export function readDevVars() {

@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -28,12 +29,15 @@ export function auditRow(entry: AuditEntry, at: Date) {
   };
 }
 
-export async function writeAudit(db: Db, entries: AuditEntry[], at: Date): Promise<void> {
-  if (entries.length === 0) return;
+/** `also`: statements committed in the same batch (the events these entries announce). */
+export async function writeAudit(
+  db: Db,
+  entries: AuditEntry[],
+  at: Date,
+  also: BatchItem<"sqlite">[] = [],
+): Promise<void> {
+  if (entries.length === 0 && also.length === 0) return;
   const rows = entries.map((e) => auditRow(e, at));
   // Nine rows of ten columns each stay under D1's 100 bound parameters per statement.
-  await runBatch(
-    db,
-    chunk(rows, 9).map((part) => db.insert(auditLog).values(part)),
-  );
+  await runBatch(db, [...chunk(rows, 9).map((part) => db.insert(auditLog).values(part)), ...also]);
 }

@@ -13,7 +13,7 @@ export const ErrorEnvelopeSchema = z
   })
   .openapi("Error");
 
-const errorResponse = (description: string) => ({
+export const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorEnvelopeSchema } },
 });
@@ -28,6 +28,12 @@ export const bodyErrors = {
   400: errorResponse("Invalid input; `details.field` names the field at fault"),
   413: errorResponse("Body too large"),
   415: errorResponse("Body is not application/json"),
+} as const;
+
+/** What a POST with an `Idempotency-Key` can answer besides its own statuses. */
+export const idempotencyErrors = {
+  409: errorResponse("A request with this Idempotency-Key is still being processed"),
+  422: errorResponse("This Idempotency-Key was already used with a different request"),
 } as const;
 
 export const notFoundError = { 404: errorResponse("No such resource") } as const;

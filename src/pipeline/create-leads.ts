@@ -14,6 +14,7 @@ import {
 import { SOURCE_LABELS } from "../domain/lead";
 import { HaloThrottledError } from "../halo/errors";
 import { newId } from "../ids";
+import { outboxStatements } from "../webhooks/outbox";
 import type { ImportContext } from "./context";
 import type { CreateOptions, HaloRecordUpdate } from "./halo-port";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
@@ -191,7 +192,8 @@ export async function createLeads(
       requestId: ctx.requestId,
     });
   }
-  await runBatch(ctx.db, statements);
+  // lead.created events commit with the records that make the leads exist (the outbox).
+  await runBatch(ctx.db, [...statements, ...outboxStatements(ctx.db, audit, ctx.now)]);
   return { outcomes, audit, updateError };
 }
 

@@ -4,6 +4,7 @@ import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
+import { outboxStatements } from "../webhooks/outbox";
 import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
 import { mergeLeads } from "./merge-leads";
@@ -74,6 +75,7 @@ export async function importLeads(
         origin: e.origin,
         createdBy: ctx.actor,
       })),
+      ctx.now,
     );
   }
   const suppressionRows = await findSuppressions(
@@ -115,7 +117,12 @@ export async function importLeads(
   const created = await createLeads(ctx, toCreate, merged);
   outcomes.push(...created.outcomes);
   if (created.updateError === null) {
-    if (ctx.halo !== null) await runBatch(ctx.db, merged.statements);
+    // The merges' events (lead.updated, lead.status_changed) commit with them (the outbox).
+    if (ctx.halo !== null)
+      await runBatch(ctx.db, [
+        ...merged.statements,
+        ...outboxStatements(ctx.db, merged.audit, ctx.now),
+      ]);
     outcomes.push(...merged.outcomes);
     audit.push(...created.audit, ...merged.audit);
   } else {
@@ -141,7 +148,11 @@ export async function importLeads(
     );
   }
 
-  if (ctx.halo !== null) await writeAudit(ctx.db, audit, ctx.now);
+  if (ctx.halo !== null) {
+    // A suppressed lead changes nothing but the audit log: its event commits with that entry.
+    const events = outboxStatements(ctx.db, audit, ctx.now, ["lead.suppressed"]);
+    await writeAudit(ctx.db, audit, ctx.now, events);
+  }
   return outcomes.sort((a, b) => a.index - b.index);
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { syncCursors } from "../../db/schema";
+import { eventInserts, newEvent } from "../../webhooks/outbox";
 
 export type SyncCursorRow = typeof syncCursors.$inferSelect;
 
@@ -71,7 +72,10 @@ export async function saveCheckpoint(
     .where(key(provider, searchId));
 }
 
-/** Ends the run: releases the lease with the final status. */
+/**
+ * Ends the run: releases the lease with the final status. A run ending in error announces
+ * `sync.failed` in the same batch (the outbox).
+ */
 export async function finishRun(
   db: Db,
   provider: string,
@@ -79,7 +83,17 @@ export async function finishRun(
   end: { status: string; pausedUntil: string | null; lastError: string | null; cursor?: unknown },
   now: Date,
 ): Promise<void> {
-  await db
+  const failed =
+    end.status === "error"
+      ? eventInserts(db, [
+          newEvent(
+            "sync.failed",
+            { provider, search_id: searchId, error: end.lastError ?? "unknown error" },
+            now,
+          ),
+        ])
+      : [];
+  const update = db
     .update(syncCursors)
     .set({
       status: end.status,
@@ -90,4 +104,5 @@ export async function finishRun(
       ...(end.cursor === undefined ? {} : { cursor: end.cursor }),
     })
     .where(key(provider, searchId));
+  await db.batch([update, ...failed]);
 }

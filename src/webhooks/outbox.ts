@@ -1,0 +1,196 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { z } from "zod";
+import type { AuditEntry } from "../db/audit";
+import { chunk } from "../db/chunk";
+import type { Db } from "../db/client";
+import { webhookEvents } from "../db/schema";
+import { newId } from "../ids";
+import type { EventData, EventType, WebhookEventBody } from "./events";
+
+/**
+ * The outbox. Whatever changes state also returns the statements that record its events, and
+ * the caller commits both in one D1 batch: an event exists exactly when its change does, and
+ * a Worker that dies afterwards loses nothing (the dispatcher or the cron sweep sends it).
+ * Building events never does I/O, so it cannot slow or fail the path that produces them.
+ */
+export type EventRow = typeof webhookEvents.$inferInsert;
+
+export function newEvent<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  now: Date,
+  targetSubscriptionId: string | null = null,
+): EventRow {
+  const id = newId("evt", now.getTime());
+  const body: WebhookEventBody<T> = { id, type, occurred_at: now.toISOString(), data };
+  return {
+    id,
+    type,
+    occurredAt: body.occurred_at,
+    payload: body,
+    targetSubscriptionId,
+    dispatchedAt: null,
+  };
+}
+
+/** Insert statements for events: 16 rows of 6 columns stay under D1's 100 bound parameters. */
+export function eventInserts(db: Db, events: EventRow[]): BatchItem<"sqlite">[] {
+  return chunk(events, 16).map((part) => db.insert(webhookEvents).values(part));
+}
+
+/**
+ * An event recorded only if `guard` holds when the batch runs — e.g. "the suppression row this
+ * batch tried to insert exists", so an insert that lost to an existing row emits nothing.
+ */
+export function guardedEventInsert(db: Db, event: EventRow, guard: SQL): BatchItem<"sqlite"> {
+  return db.run(
+    sql`INSERT INTO webhook_events (id, type, occurred_at, payload, target_subscription_id)
+        SELECT ${event.id}, ${event.type}, ${event.occurredAt}, ${JSON.stringify(event.payload)}, NULL
+        WHERE ${guard}`,
+  );
+}
+
+const Reason = z.object({ code: z.string(), message: z.string() });
+const StageStatus = z.object({ stage: z.string(), status: z.string() });
+const CreatedDetail = z.object({
+  source: z.string(),
+  dedup_key: z.string(),
+  quality_score: z.number().nullable().default(null),
+  halopsa: z.object({
+    client_id: z.number().nullable(),
+    site_id: z.number().nullable(),
+    user_id: z.number().nullable(),
+    ticket_id: z.number().nullable(),
+  }),
+  lists: z.array(z.string()).default([]),
+});
+const MergedDetail = z.object({
+  source: z.string(),
+  fields_updated: z.array(z.string()).default([]),
+  fields_preserved: z.array(z.string()).default([]),
+  status_change: z.object({ from: StageStatus, to: StageStatus }).optional(),
+});
+const SuppressedDetail = z.object({ dedup_key: z.string(), reasons: z.array(Reason) });
+
+/** The events an import decision announces, read from its audit entry (one source of truth). */
+export function eventsFromAudit(entry: AuditEntry, now: Date): EventRow[] {
+  const leadId = entry.leadId ?? entry.entityId ?? null;
+  switch (entry.action) {
+    case "lead.created": {
+      const d = CreatedDetail.safeParse(entry.detail);
+      if (!d.success || !leadId) return [];
+      return [
+        newEvent(
+          "lead.created",
+          {
+            lead_id: leadId,
+            source: d.data.source,
+            dedup_key: d.data.dedup_key,
+            quality_score: d.data.quality_score,
+            halopsa: d.data.halopsa,
+            lists: d.data.lists,
+          },
+          now,
+        ),
+      ];
+    }
+    case "lead.updated":
+    case "lead.preserved": {
+      const d = MergedDetail.safeParse(entry.detail);
+      if (!d.success || !leadId) return [];
+      const out: EventRow[] = [];
+      if (entry.action === "lead.updated") {
+        out.push(
+          newEvent(
+            "lead.updated",
+            {
+              lead_id: leadId,
+              source: d.data.source,
+              fields_updated: d.data.fields_updated,
+              fields_preserved: d.data.fields_preserved,
+            },
+            now,
+          ),
+        );
+      }
+      if (d.data.status_change) {
+        out.push(
+          newEvent(
+            "lead.status_changed",
+            { lead_id: leadId, ...d.data.status_change, observed_in: "halopsa" },
+            now,
+          ),
+        );
+      }
+      return out;
+    }
+    case "lead.suppressed": {
+      const d = SuppressedDetail.safeParse(entry.detail);
+      if (!d.success) return [];
+      return [newEvent("lead.suppressed", d.data, now)];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The outbox statements for a set of audit entries, to append to the batch that commits the
+ * decisions they describe. `only` limits the event types (a caller committing part of a run).
+ */
+export function outboxStatements(
+  db: Db,
+  entries: AuditEntry[],
+  now: Date,
+  only?: readonly EventType[],
+): BatchItem<"sqlite">[] {
+  const events = entries
+    .flatMap((e) => eventsFromAudit(e, now))
+    .filter((e) => !only || only.includes(e.type as EventType));
+  return eventInserts(db, events);
+}
+
+/**
+ * `contact.suppressed` for a suppression this batch inserts: recorded only if the row with this
+ * id exists after the insert (an entry already on the list keeps its first origin, no event).
+ */
+export function contactSuppressedInsert(
+  db: Db,
+  entry: { id: string; kind: string; value: string; reason: string | null; origin: string },
+  now: Date,
+): BatchItem<"sqlite"> {
+  const event = newEvent(
+    "contact.suppressed",
+    {
+      suppression_id: entry.id,
+      kind: entry.kind as EventData<"contact.suppressed">["kind"],
+      value: entry.value,
+      reason: entry.reason,
+      origin: entry.origin,
+    },
+    now,
+  );
+  return guardedEventInsert(
+    db,
+    event,
+    sql`EXISTS (SELECT 1 FROM suppressions WHERE id = ${entry.id})`,
+  );
+}
+
+/**
+ * `job.completed`, recorded only while the job is still unfinished when the batch runs: two
+ * chunks finishing at once both see no pending lead, but only the first batch announces it.
+ * Put it before the statement that sets `finished_at`.
+ */
+export function jobCompletedInsert(
+  db: Db,
+  data: EventData<"job.completed">,
+  now: Date,
+): BatchItem<"sqlite"> {
+  return guardedEventInsert(
+    db,
+    newEvent("job.completed", data, now),
+    sql`EXISTS (SELECT 1 FROM jobs WHERE id = ${data.job_id} AND finished_at IS NULL)`,
+  );
+}
