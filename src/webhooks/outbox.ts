@@ -1,10 +1,11 @@
-import { type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import type { AuditEntry } from "../db/audit";
 import { chunk } from "../db/chunk";
 import type { Db } from "../db/client";
-import { webhookEvents } from "../db/schema";
+import { jobs, suppressions, webhookEvents } from "../db/schema";
 import { newId } from "../ids";
 import type { EventData, EventType, WebhookEventBody } from "./events";
 
@@ -40,14 +41,29 @@ export function eventInserts(db: Db, events: EventRow[]): BatchItem<"sqlite">[] 
 }
 
 /**
- * An event recorded only if `guard` holds when the batch runs — e.g. "the suppression row this
- * batch tried to insert exists", so an insert that lost to an existing row emits nothing.
+ * An event recorded only if a row of `from` matches `where` when the batch runs — e.g. "the
+ * suppression this batch tried to insert exists", so an insert that lost to an existing row
+ * emits nothing. (INSERT … SELECT: D1 batches take query builders, not raw SQL.)
  */
-export function guardedEventInsert(db: Db, event: EventRow, guard: SQL): BatchItem<"sqlite"> {
-  return db.run(
-    sql`INSERT INTO webhook_events (id, type, occurred_at, payload, target_subscription_id)
-        SELECT ${event.id}, ${event.type}, ${event.occurredAt}, ${JSON.stringify(event.payload)}, NULL
-        WHERE ${guard}`,
+export function guardedEventInsert(
+  db: Db,
+  event: EventRow,
+  from: SQLiteTable,
+  where: SQL,
+): BatchItem<"sqlite"> {
+  return db.insert(webhookEvents).select((qb) =>
+    qb
+      .select({
+        id: sql<string>`${event.id}`.as("id"),
+        type: sql<string>`${event.type}`.as("type"),
+        occurredAt: sql<string>`${event.occurredAt}`.as("occurred_at"),
+        payload: sql<string>`${JSON.stringify(event.payload)}`.as("payload"),
+        targetSubscriptionId: sql<string | null>`NULL`.as("target_subscription_id"),
+        dispatchedAt: sql<string | null>`NULL`.as("dispatched_at"),
+      })
+      .from(from)
+      .where(where)
+      .limit(1),
   );
 }
 
@@ -171,11 +187,7 @@ export function contactSuppressedInsert(
     },
     now,
   );
-  return guardedEventInsert(
-    db,
-    event,
-    sql`EXISTS (SELECT 1 FROM suppressions WHERE id = ${entry.id})`,
-  );
+  return guardedEventInsert(db, event, suppressions, eq(suppressions.id, entry.id));
 }
 
 /**
@@ -191,6 +203,7 @@ export function jobCompletedInsert(
   return guardedEventInsert(
     db,
     newEvent("job.completed", data, now),
-    sql`EXISTS (SELECT 1 FROM jobs WHERE id = ${data.job_id} AND finished_at IS NULL)`,
+    jobs,
+    and(eq(jobs.id, data.job_id), isNull(jobs.finishedAt)) as SQL,
   );
 }
