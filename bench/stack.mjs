@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { generateKey, keyParts, OFFLINE_ENV, ROOT, WRANGLER } from "../scripts/lib/dev-env.mjs";
+import {
+  generateKey,
+  keyParts,
+  OFFLINE_ENV,
+  ROOT,
+  sandboxVarArgs,
+  WRANGLER,
+} from "../scripts/lib/dev-env.mjs";
 
 export const SANDBOX_SECRET = "sandbox-secret-change-me";
 
@@ -99,8 +106,7 @@ export async function startStack({ tenant }) {
         "error",
         "--inspector-port",
         String(serviceInspector),
-        "--var",
-        `HALO_BASE_URL:${sandboxUrl}/t/${tenant}`,
+        ...sandboxVarArgs(sandboxUrl, { haloPath: `/t/${tenant}` }),
         "--var",
         `HALO_CLIENT_SECRET:${SANDBOX_SECRET}`,
         // `--webhooks N` subscribes the sandbox's echo receiver, plain http on 127.0.0.1.

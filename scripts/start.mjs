@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: one command from a fresh clone to a running LeadBridge against the local
 // HaloPSA sandbox. Applies D1 migrations, makes sure a local admin key exists, starts the
-// sandbox (:8788) and the service (:8787), waits for /health, then runs the demo import.
+// sandbox (:8788, or SANDBOX_PORT) and the service (:8787, or PORT) with its HaloPSA and provider
+// URLs pointed at that sandbox, waits for /health, then runs the demo import.
 import { spawn } from "node:child_process";
 import { runDemo } from "./lib/demo.mjs";
 import {
@@ -9,6 +10,7 @@ import {
   ensureDevVars,
   OFFLINE_ENV,
   ROOT,
+  sandboxVarArgs,
   WRANGLER,
   wrangler,
 } from "./lib/dev-env.mjs";
@@ -89,6 +91,7 @@ start("service", [
   "127.0.0.1",
   "--inspector-port",
   String(SERVICE_PORT + 1000),
+  ...sandboxVarArgs(`http://localhost:${SANDBOX_PORT}`),
 ]);
 const health = await (await waitFor(`${base}/api/v1/health`, 90_000)).json();
 

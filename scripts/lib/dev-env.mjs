@@ -79,6 +79,21 @@ export function keyParts(key) {
 }
 
 /**
+ * `wrangler dev --var` overrides pointing the service's HaloPSA and provider URLs at a sandbox
+ * (wrangler.jsonc's vars assume the default :8788). `haloPath` selects a sandbox tenant
+ * (`/t/<name>`); the default tenant answers at the root.
+ */
+export function sandboxVarArgs(sandboxUrl, { haloPath = "" } = {}) {
+  const vars = {
+    HALO_BASE_URL: `${sandboxUrl}${haloPath}`,
+    APOLLO_BASE_URL: `${sandboxUrl}/apollo`,
+    ZOOMINFO_BASE_URL: `${sandboxUrl}/zoominfo`,
+    HUNTER_BASE_URL: `${sandboxUrl}/hunter`,
+  };
+  return Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+}
+
+/**
  * Keeps wrangler off the network: no telemetry, no update check (it runs with the banner), and
  * no download of the `Request.cf` sample object (a fixed placeholder is used instead).
  */

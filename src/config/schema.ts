@@ -67,9 +67,6 @@ export const OPPORTUNITY_STATUSES = [
   "lost",
 ] as const;
 
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
-export type ProspectStatus = (typeof PROSPECT_STATUSES)[number];
-export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
 export type Stage = "lead" | "prospect" | "opportunity";
 
 function statusMap<const T extends readonly string[]>(names: T, firstId: number) {

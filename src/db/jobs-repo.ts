@@ -2,7 +2,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
-import { jobItems, jobs } from "./schema";
+import { type JobItemStatus, jobItems, jobs } from "./schema";
 
 export type JobRow = typeof jobs.$inferSelect;
 export type JobItemRow = typeof jobItems.$inferSelect;
@@ -21,7 +21,7 @@ export async function insertJob(
         idx: it.idx,
         chunk: it.chunk,
         input: it.input,
-        status: it.rejected ? "done" : "pending",
+        status: it.rejected ? ("done" as const) : ("pending" as const),
         action: it.rejected ? "rejected" : null,
         result: it.rejected ? [{ index: it.idx, action: "rejected", issues: it.rejected }] : null,
         error: it.rejected ? JSON.stringify(it.rejected) : null,
@@ -56,7 +56,7 @@ export async function chunkItems(db: Db, jobId: string, chunkNo: number): Promis
 export async function jobItemsByStatus(
   db: Db,
   jobId: string,
-  status?: string,
+  status?: JobItemStatus,
 ): Promise<JobItemRow[]> {
   return db
     .select()

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Stage } from "../config/schema";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -133,7 +134,7 @@ export async function loadSources(
 
 export interface LeadFilter {
   status?: string;
-  stage?: string;
+  stage?: Stage;
   source?: string;
   list?: string;
   q?: string;

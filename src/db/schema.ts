@@ -1,11 +1,29 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Scope } from "../auth/principal";
+import type { Stage } from "../config/schema";
+import type { DedupKeyKind } from "../domain/dedup-key";
+import type { LeadSource } from "../domain/lead";
+import type { SuppressionKind } from "../domain/suppression";
 
 /**
  * The D1 schema. One file so the whole data model reads in one place; `npm run db:generate`
  * turns changes into flat SQL migrations under migrations/ (drizzle-kit 0.31 keeps them flat,
  * which is what `wrangler d1 migrations apply` and the test runner read).
  */
+
+// Enum-like columns are TEXT in SQLite; `$type` gives them their union type in TypeScript so
+// reads need no cast. Writers are typed, so only these values are ever stored.
+
+export const JOB_KINDS = ["bulk", "provider_sync", "retry"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATUSES = ["queued", "running", "completed", "completed_with_errors"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobItemStatus = "pending" | "done" | "failed";
+export type SyncCursorStatus = "idle" | "running" | "active" | "paused" | "complete" | "error";
+export const INDEX_RUN_STATUSES = ["queued", "running", "completed", "failed"] as const;
+export type IndexRunStatus = (typeof INDEX_RUN_STATUSES)[number];
+export type IdempotencyState = "in_flight" | "completed";
 
 const createdAt = () =>
   text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
@@ -18,7 +36,7 @@ export const apiKeys = sqliteTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     hash: text("hash").notNull(),
-    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<Scope[]>().notNull(),
     createdAt: createdAt(),
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
@@ -52,13 +70,16 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_lead_idx").on(t.leadId, t.id), index("audit_entity_idx").on(t.entity, t.id)],
 );
 
+export const ERROR_LEVELS = ["error", "warning", "info"] as const;
+export type ErrorLevel = (typeof ERROR_LEVELS)[number];
+
 /** Errors worth an operator's attention (upstream failures, parked records). */
 export const errorLog = sqliteTable(
   "error_log",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     at: text("at").notNull(),
-    level: text("level").notNull(),
+    level: text("level").$type<ErrorLevel>().notNull(),
     code: text("code").notNull(),
     message: text("message").notNull(),
     source: text("source"),
@@ -78,7 +99,7 @@ export const idempotencyKeys = sqliteTable(
     bodyHash: text("body_hash").notNull(),
     status: integer("status"),
     response: text("response"),
-    state: text("state").notNull(),
+    state: text("state").$type<IdempotencyState>().notNull(),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
   },
@@ -117,14 +138,15 @@ export const leads = sqliteTable(
   {
     id: text("id").primaryKey(),
     dedupKey: text("dedup_key").notNull(),
-    dedupKind: text("dedup_kind").notNull(),
+    dedupKind: text("dedup_kind").$type<DedupKeyKind>().notNull(),
     email: text("email"),
     fullName: text("full_name"),
     companyId: text("company_id"),
     companyName: text("company_name"),
-    stage: text("stage").notNull(),
+    stage: text("stage").$type<Stage>().notNull(),
     status: text("status").notNull(),
     qualityScore: integer("quality_score").notNull(),
+    /** A provider, or `halopsa` for a person found by the HaloPSA index. */
     source: text("source").notNull(),
     sources: text("sources", { mode: "json" }).$type<string[]>().notNull(),
     lists: text("lists", { mode: "json" }).$type<string[]>().notNull(),
@@ -185,7 +207,7 @@ export const suppressions = sqliteTable(
   "suppressions",
   {
     id: text("id").primaryKey(),
-    kind: text("kind").notNull(),
+    kind: text("kind").$type<SuppressionKind>().notNull(),
     value: text("value").notNull(),
     reason: text("reason"),
     origin: text("origin").notNull(),
@@ -200,9 +222,9 @@ export const jobs = sqliteTable(
   "jobs",
   {
     id: text("id").primaryKey(),
-    kind: text("kind").notNull(),
-    source: text("source").notNull(),
-    status: text("status").notNull(),
+    kind: text("kind").$type<JobKind>().notNull(),
+    source: text("source").$type<LeadSource>().notNull(),
+    status: text("status").$type<JobStatus>().notNull(),
     total: integer("total").notNull(),
     chunks: integer("chunks").notNull(),
     options: text("options", { mode: "json" }).notNull(),
@@ -226,7 +248,7 @@ export const jobItems = sqliteTable(
     idx: integer("idx").notNull(),
     chunk: integer("chunk").notNull(),
     input: text("input", { mode: "json" }).notNull(),
-    status: text("status").notNull(),
+    status: text("status").$type<JobItemStatus>().notNull(),
     action: text("action"),
     leadId: text("lead_id"),
     result: text("result", { mode: "json" }),
@@ -247,7 +269,7 @@ export const syncCursors = sqliteTable(
     provider: text("provider").notNull(),
     searchId: text("search_id").notNull(),
     cursor: text("cursor", { mode: "json" }).notNull(),
-    status: text("status").notNull(),
+    status: text("status").$type<SyncCursorStatus>().notNull(),
     pausedUntil: text("paused_until"),
     lastRunAt: text("last_run_at"),
     lastError: text("last_error"),
@@ -256,6 +278,9 @@ export const syncCursors = sqliteTable(
   },
   (t) => [uniqueIndex("sync_cursors_pk").on(t.provider, t.searchId)],
 );
+
+export const INDEX_ENTITIES = ["clients", "sites", "users", "tickets"] as const;
+export type IndexEntity = (typeof INDEX_ENTITIES)[number];
 
 /**
  * Runs of the HaloPSA index (POST /halo/index): where the run is (entity, ticket stage, page)
@@ -266,9 +291,9 @@ export const haloIndexRuns = sqliteTable(
   "halo_index_runs",
   {
     id: text("id").primaryKey(),
-    status: text("status").notNull(),
-    entity: text("entity").notNull(),
-    stage: text("stage"),
+    status: text("status").$type<IndexRunStatus>().notNull(),
+    entity: text("entity").$type<IndexEntity>().notNull(),
+    stage: text("stage").$type<Stage>(),
     page: integer("page").notNull(),
     /** Records read in the current entity pass, to compare with HaloPSA's record_count. */
     passRead: integer("pass_read").notNull().default(0),

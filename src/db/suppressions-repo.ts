@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
-import type { SuppressionKey } from "../domain/suppression";
+import type { SuppressionKey, SuppressionKind } from "../domain/suppression";
 import { newId } from "../ids";
 import { contactSuppressedInsert } from "../webhooks/outbox";
 import { runBatch } from "./batch";
@@ -73,7 +73,7 @@ export async function findSuppressions(db: Db, keys: SuppressionKey[]): Promise<
 
 export async function listSuppressions(
   db: Db,
-  filter: { kind?: string; value?: string; cursor?: string; limit: number },
+  filter: { kind?: SuppressionKind; value?: string; cursor?: string; limit: number },
 ): Promise<SuppressionRow[]> {
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(suppressions.kind, filter.kind));

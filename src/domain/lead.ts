@@ -73,7 +73,6 @@ export const PersonSchema = z.object({
   departments: z.array(z.string()),
   location: AddressSchema,
 });
-export type Person = z.infer<typeof PersonSchema>;
 
 export const CompanySchema = z.object({
   /** Display name: legal suffix kept, recased only when ALL CAPS / all lower. */
@@ -100,7 +99,6 @@ export const CompanySchema = z.object({
   keywords: z.array(z.string()),
   linkedin_url: nstr,
 });
-export type Company = z.infer<typeof CompanySchema>;
 
 export const SignalsSchema = z.object({
   intent_topics: z.array(z.string()),

@@ -1,5 +1,4 @@
-import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../db/batch";
+import { runBatch, type Statement } from "../db/batch";
 import {
   type CompanyRow,
   claimCompanies,
@@ -46,7 +45,7 @@ export async function indexClients(ctx: IndexContext, page: ClientRecord[]): Pro
     ctx.db,
     seen.map((s) => s.id.key),
   );
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
   const fresh: { row: NewCompanyRow; client: ClientRecord; id: ClientIdentity }[] = [];
   const takenInPage = new Map<string, number>();
   const conflict = (client: ClientRecord, id: ClientIdentity, row: CompanyRow | null) => {

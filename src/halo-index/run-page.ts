@@ -1,17 +1,16 @@
-import type { Stage } from "../config/schema";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
+import { advanceRun, findRun } from "../db/halo-index-runs-repo";
 import { haloClient } from "../halo/client";
 import { haloSettings } from "../halo/settings";
-import type { HaloIndexMessage } from "../jobs/messages";
 import { indexClients } from "./clients";
 import type { IndexContext, PageResult } from "./context";
 import { addCounts, readCounts } from "./counts";
+import type { HaloIndexMessage } from "./message";
 import { INDEX_PAGE_SIZE, type IndexPage, readPage } from "./read-page";
-import { advanceRun, findRun } from "./runs-repo";
 import { indexSites } from "./sites";
-import { type IndexEntity, nextStep, ordinal, passComplete, type Step } from "./steps";
+import { nextStep, ordinal, passComplete, type Step } from "./steps";
 import { indexTickets } from "./tickets";
 import { indexUsers } from "./users";
 
@@ -47,8 +46,8 @@ export async function runIndexPage(env: Env, msg: HaloIndexMessage, now: Date): 
   if (!run || (run.status !== "queued" && run.status !== "running")) return;
   const step: Step = { entity: msg.entity, stage: msg.stage ?? null, page: msg.page };
   const current: Step = {
-    entity: run.entity as IndexEntity,
-    stage: run.stage as Stage | null,
+    entity: run.entity,
+    stage: run.stage,
     page: run.page,
   };
   const ahead = ordinal(step) - ordinal(current);

@@ -1,9 +1,9 @@
 import { runBatch } from "../db/batch";
+import { findCompaniesByHaloClientIds } from "../db/halo-lookups-repo";
 import { updateCompanyStatement } from "../db/leads-repo";
 import type { SiteRecord } from "../halo/schemas";
 import type { IndexContext, PageResult } from "./context";
 import { haloRef } from "./from-halo";
-import { findCompaniesByHaloClientIds } from "./index-repo";
 
 /**
  * One page of sites: each indexed company without a site gets one of its client's sites, so

@@ -1,8 +1,8 @@
 import { database } from "../db/client";
+import { failRun, findActiveRun, type IndexRunRow, insertRun } from "../db/halo-index-runs-repo";
 import { newId } from "../ids";
 import { zeroCounts } from "./counts";
 import { indexMessage } from "./run-page";
-import { failRun, findActiveRun, type IndexRunRow, insertRun } from "./runs-repo";
 import { FIRST_STEP } from "./steps";
 
 /**

@@ -1,5 +1,5 @@
 import type { LifecycleIds, Stage } from "../config/schema";
-import type { HaloIndexMessage } from "../jobs/messages";
+import type { HaloIndexMessage } from "./message";
 
 export type IndexEntity = HaloIndexMessage["entity"];
 

@@ -1,11 +1,10 @@
-import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../db/batch";
+import { runBatch, type Statement } from "../db/batch";
+import { findLeadsByHaloUserIds, findLeadsByIds } from "../db/halo-lookups-repo";
 import { type LeadRow, type NewLeadRow, updateLeadStatement } from "../db/leads-repo";
 import type { TicketRecord } from "../halo/schemas";
 import { stageOf } from "../pipeline/stage";
 import { conflictAudit, type IndexContext, type PageResult, sameRows } from "./context";
 import { haloRef, ourLeadId } from "./from-halo";
-import { findLeadsByHaloUserIds, findLeadsByIds } from "./index-repo";
 
 /**
  * One page of lifecycle tickets (one ticket type): each ticket is tied to the lead row of its
@@ -32,7 +31,7 @@ export async function indexTickets(ctx: IndexContext, page: TicketRecord[]): Pro
   );
 
   const one = sameRows<LeadRow>();
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
   for (const ticket of page) {
     const ours = ourLeadId(ticket.third_party_id_string);
     const userId = haloRef(ticket.user_id);

@@ -1,5 +1,5 @@
-import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../db/batch";
+import { runBatch, type Statement } from "../db/batch";
+import { findCompaniesByHaloClientIds, findLeadsByIds } from "../db/halo-lookups-repo";
 import {
   type CompanyRow,
   claimLeads,
@@ -13,7 +13,6 @@ import type { UserRecord } from "../halo/schemas";
 import { newId } from "../ids";
 import { conflictAudit, type IndexContext, type PageResult, sameRows } from "./context";
 import { haloRef, ourLeadId, type UserIdentity, userIdentity } from "./from-halo";
-import { findCompaniesByHaloClientIds, findLeadsByIds } from "./index-repo";
 
 interface Seed {
   user: UserRecord;
@@ -72,7 +71,7 @@ export async function indexUsers(ctx: IndexContext, page: UserRecord[]): Promise
     seeds.flatMap((s) => s.identity.lead.person.email ?? []),
   );
 
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
   const conflict = (s: Seed, row: LeadRow | null, known: number | null) => {
     counts.conflicts++;
     audit.push(

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { HaloThrottledError, haloError, haloShapeError, haloUnavailable } from "./errors";
-import { listAll, MAX_PAGE_SIZE, type PageQuery, pages } from "./paging";
+import { listAll, MAX_PAGE_SIZE } from "./paging";
 import { envelope } from "./schemas";
 import { type Halo, read, write } from "./transport";
 import type { HaloRequest } from "./types";
@@ -78,15 +78,6 @@ export function listEntity<R extends { id: number }>(
   query: HaloRequest["query"] = {},
 ): Promise<R[]> {
   return listAll(halo, { path: entity.path, key: entity.key, query }, entity.record);
-}
-
-export function pageEntity<R extends { id: number }>(
-  halo: Halo,
-  entity: Listable<R>,
-  query: HaloRequest["query"] = {},
-) {
-  const q: PageQuery = { path: entity.path, key: entity.key, query };
-  return pages(halo, q, entity.record);
 }
 
 const isInvalidAdvancedSearch = (err: unknown) =>

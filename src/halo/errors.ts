@@ -1,4 +1,4 @@
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { HaloRequest } from "./types";
 
 const MAX_MESSAGE = 300;

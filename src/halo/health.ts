@@ -1,6 +1,4 @@
 import type { IntegrationConfig } from "../config/schema";
-import { database } from "../db/client";
-import { loadConfig } from "../db/config-repo";
 import { gateStub } from "./client";
 import { haloSettings } from "./settings";
 
@@ -13,15 +11,18 @@ export interface HaloHealth {
  * HaloPSA's state for /health, through the tenant's HaloGate: connected when a token is cached
  * or can be obtained (reachable and authenticated), error when the credentials are refused,
  * disconnected when HaloPSA cannot be reached. A cached token costs no request, so /health does
- * not spend the tenant's rate limit.
+ * not spend the tenant's rate limit. The caller reads the config (null when it could not be read):
+ * the HaloPSA client does no D1 access of its own.
  */
-export async function haloHealth(env: Env, config?: IntegrationConfig): Promise<HaloHealth> {
+export async function haloHealth(env: Env, config: IntegrationConfig | null): Promise<HaloHealth> {
   if (!env.HALO_CLIENT_SECRET) {
     return { state: "not_configured", detail: { reason: "HALO_CLIENT_SECRET is not set" } };
   }
+  if (!config) {
+    return { state: "disconnected", detail: { reason: "the configuration could not be read" } };
+  }
   try {
-    const cfg = config ?? (await loadConfig(database(env.DB))).config;
-    const settings = haloSettings(env, cfg);
+    const settings = haloSettings(env, config);
     const probe = await gateStub(env, settings).probe(settings);
     return {
       state: probe.state,

@@ -51,8 +51,6 @@ export const TicketRecord = z.looseObject({
   third_party_id_string: externalKey,
 });
 export const ActionRecord = z.looseObject({ id: HaloId, ticket_id: ref, note: text });
-export const IntegrationErrorRecord = z.looseObject({ id: HaloId });
-export const IntegrationRequestRecord = z.looseObject({ id: HaloId });
 
 export const TicketTypeRecord = z.looseObject({ id: HaloId, name: z.string() });
 export const StatusRecord = z.looseObject({

@@ -1,4 +1,4 @@
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import { HaloThrottledError, haloError, haloUnavailable } from "./errors";
 import type { HaloTenantSettings } from "./settings";
 import type { GateResult, HaloRequest, HaloTransport } from "./types";

@@ -1,8 +1,9 @@
 import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { database } from "../db/client";
-import { errorLog } from "../db/schema";
-import { AppError, type ErrorCode, errorEnvelope } from "./errors";
+import { recordError } from "../db/error-log-repo";
+import { AppError, type ErrorCode } from "../errors";
+import { errorEnvelope } from "./envelope";
 import type { AppEnv } from "./types";
 
 /** Maps framework exceptions (Hono's body parser, body limit) onto the API's error codes. */
@@ -37,18 +38,13 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       JSON.stringify({ level: "error", request_id: requestId, code: appError.code, message }),
     );
     c.executionCtx.waitUntil(
-      database(c.env.DB)
-        .insert(errorLog)
-        .values({
-          at: new Date().toISOString(),
-          level: "error",
-          code: appError.code,
-          message,
-          source: `${c.req.method} ${c.req.routePath}`,
-          requestId,
-        })
-        .then(() => undefined)
-        .catch(() => undefined),
+      recordError(database(c.env.DB), {
+        level: "error",
+        code: appError.code,
+        message,
+        source: `${c.req.method} ${c.req.routePath}`,
+        requestId,
+      }).catch(() => undefined),
     );
   }
   for (const [name, value] of Object.entries(appError.headers ?? {})) c.header(name, value);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ERROR_STATUS } from "./errors";
+import { ERROR_STATUS } from "../errors";
 
 export const ErrorEnvelopeSchema = z
   .object({

@@ -1,4 +1,3 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Principal } from "../auth/principal";
 
 export interface AppVariables {
@@ -10,5 +9,3 @@ export interface AppEnv {
   Bindings: Env;
   Variables: AppVariables;
 }
-
-export type App = OpenAPIHono<AppEnv>;

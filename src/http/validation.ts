@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import { AppError, fieldPath } from "./errors";
+import { AppError } from "../errors";
+import { fieldPath } from "./envelope";
 
 export interface FieldIssue {
   field: string;

@@ -1,6 +1,5 @@
 import { runBatch } from "../db/batch";
 import { database } from "../db/client";
-import { loadConfig } from "../db/config-repo";
 import {
   chunkItems,
   findJob,
@@ -9,10 +8,11 @@ import {
   updateJob,
   updateJobStatement,
 } from "../db/jobs-repo";
-import { haloPort } from "../pipeline/halo-adapter";
+import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
-import type { ImportOptions, ImportOutcome } from "../pipeline/outcome";
+import type { ImportOutcome } from "../pipeline/outcome";
 import { jobCompletedInsert } from "../webhooks/outbox";
+import { JobOptionsSchema } from "./job-options";
 
 /**
  * How long the consumer waits for HaloGate's window inside one delivery before handing the
@@ -20,10 +20,6 @@ import { jobCompletedInsert } from "../webhooks/outbox";
  * ones must not pin a consumer.
  */
 const CONSUMER_WAIT_MS = 5_000;
-
-export interface JobOptions extends ImportOptions {
-  continue_on_error: boolean;
-}
 
 export type ChunkResult = { kind: "done" } | { kind: "retry"; reason: string };
 
@@ -45,18 +41,17 @@ export async function runChunk(
   if (job.status === "queued")
     await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
 
-  const options = job.options as JobOptions;
-  const { config } = await loadConfig(db);
+  const options = JobOptionsSchema.parse(job.options);
+  const ctx = await importContext(env, {
+    actor: `job:${jobId}`,
+    requestId: null,
+    options,
+    dryRun: false,
+    maxWaitMs: CONSUMER_WAIT_MS,
+    now,
+  });
   const outcomes = await importLeads(
-    {
-      db,
-      halo: haloPort(env, config, { maxWaitMs: CONSUMER_WAIT_MS }),
-      config,
-      now,
-      actor: `job:${jobId}`,
-      requestId: null,
-      options,
-    },
+    ctx,
     items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
   );
 

@@ -1,10 +1,10 @@
 import { runBatch } from "../db/batch";
 import { database } from "../db/client";
+import { recordError } from "../db/error-log-repo";
+import { failRun } from "../db/halo-index-runs-repo";
 import { chunkItems, updateItemStatement } from "../db/jobs-repo";
-import { errorLog } from "../db/schema";
 import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";
-import { failRun } from "../halo-index/runs-repo";
 import { handleDeliveries } from "../webhooks/deliver";
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutbox } from "../webhooks/dispatch";
 import { finish, runChunk } from "./chunk-runner";
@@ -121,15 +121,11 @@ async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
 }
 
 async function logError(env: Env, code: string, message: string, detail: unknown): Promise<void> {
-  await database(env.DB)
-    .insert(errorLog)
-    .values({
-      at: new Date().toISOString(),
-      level: "error",
-      code,
-      message,
-      source: "queue",
-      detail,
-    })
-    .catch(() => undefined);
+  await recordError(database(env.DB), {
+    level: "error",
+    code,
+    message,
+    source: "queue",
+    detail,
+  }).catch(() => undefined);
 }

@@ -2,8 +2,8 @@ import { database } from "../db/client";
 import { insertJob } from "../db/jobs-repo";
 import type { Issue, LeadSource } from "../domain/lead";
 import { newId } from "../ids";
-import type { ImportOptions } from "../pipeline/outcome";
-import type { JobMessage } from "./messages";
+import type { ImportChunkMessage } from "./chunk-message";
+import type { JobOptions } from "./job-options";
 
 /**
  * Leads per queue message. One chunk is imported with one array POST per HaloPSA entity, and
@@ -16,7 +16,7 @@ export interface NewImportJob {
   kind: "bulk" | "provider_sync" | "retry";
   source: LeadSource;
   records: unknown[];
-  options: ImportOptions & { continue_on_error: boolean };
+  options: JobOptions;
   createdBy: string;
   /** Leads refused by up-front validation: recorded as rejected, never queued. */
   rejected?: Map<number, Issue[]>;
@@ -55,7 +55,7 @@ export async function createImportJob(
       };
     }),
   );
-  const messages: { body: JobMessage }[] = [];
+  const messages: { body: ImportChunkMessage }[] = [];
   for (let c = 0; c < chunks; c++)
     messages.push({ body: { type: "import.chunk", job_id: id, chunk: c } });
   // sendBatch takes at most 100 messages per call.

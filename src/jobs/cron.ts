@@ -1,13 +1,11 @@
-import type { z } from "zod";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { deleteExpiredKeys } from "../db/idempotency-repo";
 import { purgeWebhookHistory } from "../db/webhooks-repo";
-import { runProviderSync } from "../providers/sync/run";
-import { apiKeyFor } from "../providers/sync/sources";
-import { SYNC_PROVIDERS, type SyncRunSummary } from "../providers/sync/types";
+import { runProviderSync } from "../sync/run";
+import { apiKeyFor } from "../sync/sources";
+import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
 import { kickOutbox, sweepWebhooks } from "../webhooks/dispatch";
-import type { ProviderSyncMessage } from "./messages";
 
 /** The crons in wrangler.jsonc `triggers.crons`. */
 export const SYNC_CRON = "*/15 * * * *";
@@ -19,11 +17,11 @@ const WEBHOOK_HISTORY_DAYS = 30;
 /**
  * Every saved search of every enabled provider that has an API key. The searches of one
  * provider run one after another (they share its rate limit and credits); providers run side
- * by side (their limits are independent). Runs happen inside the scheduled invocation rather
- * than through `provider.sync` queue messages: a run is bounded by `max_pages_per_run`, a cron
- * invocation may last 15 minutes, and the checkpoint plus the lease in `sync_cursors` already
- * give what a queue would (resume after a crash, no double runs). `runSyncMessage` handles
- * the message type for when a run should be queued instead.
+ * by side (their limits are independent). Runs happen inside the scheduled invocation, not
+ * through the jobs queue: a run is bounded by `max_pages_per_run`, a cron invocation may last
+ * 15 minutes, and the checkpoint plus the lease in `sync_cursors` already give what a queue
+ * would (resume after a crash, no double runs). The imports a run creates do go through the
+ * queue, as ordinary import jobs.
  */
 export async function runScheduledSyncs(env: Env, now: Date): Promise<SyncRunSummary[]> {
   const { config } = await loadConfig(database(env.DB));
@@ -78,15 +76,4 @@ export async function handleScheduled(
     default:
       console.warn(JSON.stringify({ level: "warn", message: `unknown cron "${controller.cron}"` }));
   }
-}
-
-/** For the queue consumer: runs the search a `provider.sync` message names. */
-export async function runSyncMessage(
-  env: Env,
-  message: z.infer<typeof ProviderSyncMessage>,
-  now: Date = new Date(),
-): Promise<SyncRunSummary> {
-  return runProviderSync(env, message.provider, message.search_id, now, {
-    trigger: `queue:${message.run_id}`,
-  });
 }

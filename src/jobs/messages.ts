@@ -1,37 +1,12 @@
 import { z } from "zod";
+import { HaloIndexMessage } from "../halo-index/message";
+import { ImportChunkMessage } from "./chunk-message";
 
 /**
- * Messages on the jobs queue, validated on receipt like any other boundary. A chunk message
- * carries only ids: its leads' inputs are in D1 (job_items), which keeps every message far
- * below Queues' 128 KB limit whatever the records weigh.
+ * Every message the jobs queue carries, validated on receipt like any other boundary. Each
+ * type is declared by the feature that sends it (import jobs: `./chunk-message.ts`; the
+ * HaloPSA index: `src/halo-index/message.ts`); only the consumer needs the union, so it is
+ * assembled here, above the features, and no feature imports another's message.
  */
-export const ImportChunkMessage = z.object({
-  type: z.literal("import.chunk"),
-  job_id: z.string(),
-  chunk: z.number().int().min(0),
-});
-
-export const ProviderSyncMessage = z.object({
-  type: z.literal("provider.sync"),
-  provider: z.enum(["apollo", "zoominfo", "hunter"]),
-  search_id: z.string(),
-  run_id: z.string(),
-});
-
-/** One page of the HaloPSA index run (src/halo-index): clients, sites, users, then tickets. */
-export const HaloIndexMessage = z.object({
-  type: z.literal("halo.index"),
-  run_id: z.string(),
-  entity: z.enum(["clients", "sites", "users", "tickets"]),
-  /** Tickets are read one lifecycle stage (its ticket type) at a time. */
-  stage: z.enum(["lead", "prospect", "opportunity"]).optional(),
-  page: z.number().int().min(1),
-});
-export type HaloIndexMessage = z.infer<typeof HaloIndexMessage>;
-
-export const JobMessage = z.discriminatedUnion("type", [
-  ImportChunkMessage,
-  ProviderSyncMessage,
-  HaloIndexMessage,
-]);
+export const JobMessage = z.discriminatedUnion("type", [ImportChunkMessage, HaloIndexMessage]);
 export type JobMessage = z.infer<typeof JobMessage>;

@@ -3,7 +3,7 @@ import { digestsEqual, hashSecret, parseApiKey } from "../auth/api-key";
 import { hasScope, type Scope } from "../auth/principal";
 import { database } from "../db/client";
 import { findKey, touchKey } from "../db/keys-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="leadbridge"' };
@@ -33,7 +33,7 @@ export function requireScope(scope: Scope) {
       throw unauthenticated("Invalid API key");
     }
 
-    const principal = { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+    const principal = { keyId: row.id, name: row.name, scopes: row.scopes };
     if (!hasScope(principal, scope)) {
       throw new AppError("AUTHORIZATION_ERROR", `This API key lacks the '${scope}' scope`, {
         details: { required_scope: scope, key_scopes: principal.scopes },

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);

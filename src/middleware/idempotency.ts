@@ -8,7 +8,7 @@ import {
   type IdempotencyRow,
   releaseKey,
 } from "../db/idempotency-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 /** Published retention: a key may be reused for a new request 24 hours after its first use. */

@@ -1,7 +1,9 @@
 import type { IntegrationConfig } from "../config/schema";
-import type { Db } from "../db/client";
+import { type Db, database } from "../db/client";
+import { loadConfig } from "../db/config-repo";
+import { haloPort } from "./halo-adapter";
 import type { HaloPort } from "./halo-port";
-import type { ImportOptions } from "./outcome";
+import type { ImportOptions } from "./options";
 
 /** Everything one import run needs; `now` is fixed per run so every record agrees on time. */
 export interface ImportContext {
@@ -13,4 +15,37 @@ export interface ImportContext {
   actor: string;
   requestId: string | null;
   options: ImportOptions;
+}
+
+export interface ImportContextParams {
+  /** Who the audit log names: an API key id, `job:<id>`… */
+  actor: string;
+  requestId: string | null;
+  options: ImportOptions;
+  /** A dry run reads D1 but has no HaloPSA port, so nothing is written anywhere. */
+  dryRun: boolean;
+  /** How long a HaloPSA call may wait for HaloGate's window before it is refused as throttled. */
+  maxWaitMs?: number;
+  /** The caller's config when it already has one; loaded from D1 otherwise. */
+  config?: IntegrationConfig;
+  now?: Date;
+}
+
+/**
+ * The one way to build an import context — for `POST /sync/leads`, `POST /validate/leads`,
+ * bulk chunks and provider-sync jobs alike. It knows nothing of HTTP: callers pass who acts and
+ * under which request id.
+ */
+export async function importContext(env: Env, params: ImportContextParams): Promise<ImportContext> {
+  const db = database(env.DB);
+  const config = params.config ?? (await loadConfig(db)).config;
+  return {
+    db,
+    halo: params.dryRun ? null : haloPort(env, config, { maxWaitMs: params.maxWaitMs ?? 0 }),
+    config,
+    now: params.now ?? new Date(),
+    actor: params.actor,
+    requestId: params.requestId,
+    options: params.options,
+  };
 }

@@ -1,5 +1,5 @@
 import type { IntegrationConfig } from "../config/schema";
-import type { CustomFieldValue } from "../domain/halo-mapping";
+import { type CustomFieldValue, HALO_FIELDS } from "../domain/halo-mapping";
 import { haloClient } from "../halo/client";
 import { upsertClients } from "../halo/resources/clients";
 import { upsertSites } from "../halo/resources/sites";
@@ -11,17 +11,31 @@ import type { Halo } from "../halo/transport";
 import type { TicketWrite, UserWrite } from "../halo/writes";
 import type { HaloPort, HaloTicketView, HaloUserView } from "./halo-port";
 
-/** Fields of a user and a ticket the smart merge compares with what LeadBridge last wrote. */
-const USER_FIELDS = [
-  "firstname",
-  "surname",
-  "name",
-  "emailaddress",
-  "phonenumber",
-  "mobilenumber",
-  "title",
-];
-const TICKET_FIELDS = ["summary", "details", "priority_id", "category_1", "category_2"];
+/**
+ * Mapped fields the merge's read-back leaves out: our external keys and the links between
+ * records (LeadBridge owns them and never rewrites them), notes (protected, never rewritten), and
+ * the ticket's type, status, custom fields and tags, which the ticket view carries separately.
+ */
+const NOT_READ_BACK: ReadonlySet<string> = new Set([
+  "third_party_id",
+  "third_party_id_string",
+  "client_id",
+  "site_id",
+  "user_id",
+  "notes",
+  "tickettype_id",
+  "status_id",
+  "customfields",
+  "tags",
+]);
+
+/**
+ * Fields of a user and a ticket the smart merge compares with what LeadBridge last wrote:
+ * every field the mapping writes (`HALO_FIELDS`) but the ones above, so a newly mapped field is
+ * compared too instead of being invisible to the merge.
+ */
+const USER_FIELDS = HALO_FIELDS.user.filter((f) => !NOT_READ_BACK.has(f));
+const TICKET_FIELDS = HALO_FIELDS.ticket.filter((f) => !NOT_READ_BACK.has(f));
 
 /** Array POSTs of up to 100 records: HaloPSA's page cap, and what its own tools batch. */
 const CHUNK = 100;
@@ -110,7 +124,7 @@ function scalar(v: unknown): CustomFieldValue | null {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null;
 }
 
-function pickFields(record: Record<string, unknown>, names: string[]) {
+function pickFields(record: Record<string, unknown>, names: readonly string[]) {
   const out: Record<string, CustomFieldValue | null> = {};
   for (const n of names) if (n in record) out[n] = scalar(record[n]);
   return out;

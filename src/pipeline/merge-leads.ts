@@ -1,5 +1,5 @@
-import type { BatchItem } from "drizzle-orm/batch";
 import type { AuditEntry } from "../db/audit";
+import type { Statement } from "../db/batch";
 import {
   loadSources,
   replaceListsStatements,
@@ -32,7 +32,7 @@ export interface MergePlan {
   users: HaloRecordUpdate[];
   tickets: HaloRecordUpdate[];
   /** D1 changes to commit once HaloPSA has taken the updates. */
-  statements: BatchItem<"sqlite">[];
+  statements: Statement[];
 }
 
 export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise<MergePlan> {
@@ -93,7 +93,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const userUpdates: HaloRecordUpdate[] = [];
   const ticketUpdates: HaloRecordUpdate[] = [];
   // D1 is only told about merges once HaloPSA has taken them (see importLeads).
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
 
   for (const { it, row, lead, built, plan } of planned) {
     const ticket = row.haloTicketId === null ? undefined : tickets.get(row.haloTicketId);

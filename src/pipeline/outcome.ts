@@ -1,13 +1,16 @@
 import type { Issue } from "../domain/lead";
 
-export type OutcomeAction =
-  | "created"
-  | "updated"
-  | "preserved"
-  | "merged"
-  | "rejected"
-  | "suppressed"
-  | "failed";
+/** What can happen to a submitted lead: every lead ends in exactly one of these. */
+export const OUTCOME_ACTIONS = [
+  "created",
+  "updated",
+  "preserved",
+  "merged",
+  "rejected",
+  "suppressed",
+  "failed",
+] as const;
+export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];
 
 /** What happened to one submitted record (or, for a multi-lead record, one of its leads). */
 export interface ImportOutcome {
@@ -46,15 +49,3 @@ export function emptyOutcome(index: number, action: OutcomeAction): ImportOutcom
     error: null,
   };
 }
-
-export interface ImportOptions {
-  deduplication: boolean;
-  update_existing: boolean;
-  custom_fields: boolean;
-}
-
-export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {
-  deduplication: true,
-  update_existing: true,
-  custom_fields: true,
-};

@@ -8,7 +8,7 @@ import {
 import type { CanonicalLead } from "../domain/lead";
 import { assignLists } from "../domain/lists";
 import { personFields } from "./field-views";
-import type { ImportOptions } from "./outcome";
+import type { ImportOptions } from "./options";
 
 export interface LeadPayloads {
   payloads: HaloPayloads;

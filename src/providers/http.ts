@@ -1,5 +1,3 @@
-import type { Throttle } from "./pacing";
-
 /** A provider answer the sync cannot use (not a rate signal): logged and recorded on the run. */
 export class ProviderError extends Error {
   constructor(
@@ -10,14 +8,6 @@ export class ProviderError extends Error {
   ) {
     super(message);
     this.name = "ProviderError";
-  }
-}
-
-/** A call the provider refused for pacing reasons: the runner pauses instead of failing. */
-export class ProviderThrottled extends Error {
-  constructor(readonly throttle: Throttle) {
-    super(`throttled: ${throttle.reason}`);
-    this.name = "ProviderThrottled";
   }
 }
 

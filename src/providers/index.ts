@@ -238,5 +238,3 @@ function extractHunter(data: Record<string, unknown>): Extracted[] {
   }
   return [extractGeneric(body, prefix)];
 }
-
-export { isHunterClaimedEmail } from "./hunter/normalise";

@@ -4,7 +4,7 @@ import { ConfigSchema } from "../config/schema";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { loadConfig, saveConfig } from "../db/config-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,

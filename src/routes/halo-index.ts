@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
+import { findRun, type IndexRunRow } from "../db/halo-index-runs-repo";
+import { AppError } from "../errors";
 import { COUNT_KEYS, readCounts } from "../halo-index/counts";
-import { findRun, type IndexRunRow } from "../halo-index/runs-repo";
 import { startIndexRun } from "../halo-index/start";
-import { AppError } from "../http/errors";
 import {
   authErrors,
   bearerSecurity,
@@ -56,7 +56,7 @@ function view(run: IndexRunRow): z.infer<typeof RunSchema> {
   const finished = run.status === "completed" || run.status === "failed";
   return {
     run_id: run.id,
-    status: run.status as z.infer<typeof RunSchema>["status"],
+    status: run.status,
     current: finished ? null : { entity: run.entity, stage: run.stage, page: run.page },
     progress: readCounts(run.counts),
     error: run.error,

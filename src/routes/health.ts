@@ -61,7 +61,7 @@ healthRoutes.openapi(
       databaseState(c.env.DB),
       loadConfig(dbClient(c.env.DB)).catch(() => null),
     ]);
-    const halo = await haloHealth(c.env, config?.config);
+    const halo = await haloHealth(c.env, config?.config ?? null);
     const p = config?.config.providers;
     const providers = providerHealth(c.env, {
       apollo: p?.apollo.enabled ?? true,

@@ -10,7 +10,7 @@ import {
   updateJob,
 } from "../db/jobs-repo";
 import { jobItems } from "../db/schema";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,

@@ -4,7 +4,7 @@ import { SCOPES } from "../auth/principal";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { insertKey, listKeys, revokeKey } from "../db/keys-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
@@ -45,7 +45,7 @@ const toApi = (row: KeyRow): z.infer<typeof KeySchema> => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
-  scopes: row.scopes as z.infer<typeof KeySchema>["scopes"],
+  scopes: row.scopes,
   created_at: row.createdAt,
   last_used_at: row.lastUsedAt,
   revoked_at: row.revokedAt,

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { LEAD_SOURCES } from "../domain/lead";
+import { ImportOptionsSchema as ImportOptions } from "../pipeline/options";
+import { OUTCOME_ACTIONS } from "../pipeline/outcome";
 
 export const SourceSchema = z.enum(LEAD_SOURCES).openapi({
   description: "Where the record comes from; `data` may be that provider's native record",
@@ -19,14 +21,7 @@ export const LeadDataSchema = z.record(z.string(), z.unknown()).openapi({
   },
 });
 
-export const ImportOptionsSchema = z
-  .object({
-    deduplication: z.boolean().default(true),
-    update_existing: z.boolean().default(true),
-    custom_fields: z.boolean().default(true),
-  })
-  .strict()
-  .openapi("ImportOptions");
+export const ImportOptionsSchema = ImportOptions.openapi("ImportOptions");
 
 export const SyncLeadRequestSchema = z
   .object({
@@ -47,15 +42,7 @@ const HaloIdsSchema = z.object({
 export const OutcomeSchema = z
   .object({
     index: z.number().int(),
-    action: z.enum([
-      "created",
-      "updated",
-      "preserved",
-      "merged",
-      "rejected",
-      "suppressed",
-      "failed",
-    ]),
+    action: z.enum(OUTCOME_ACTIONS),
     lead_id: z.string().nullable(),
     halopsa: HaloIdsSchema,
     actions_taken: z.array(z.string()),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { findLead, type LeadRow, listLeads } from "../db/leads-repo";
 import { LEAD_SOURCES } from "../domain/lead";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,

@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { listLeads } from "../db/leads-repo";
-import { leadLists } from "../db/schema";
+import { countLeadsByList } from "../db/lists-repo";
 import { LIST_NAMES } from "../domain/lists";
 import { authErrors, bearerSecurity, bodyErrors, jsonResponse } from "../http/openapi-common";
 import { PageQuerySchema, page } from "../http/paging";
@@ -38,11 +37,7 @@ listsRoutes.openapi(
     },
   }),
   async (c) => {
-    const counts = await database(c.env.DB)
-      .select({ id: leadLists.listId, n: sql<number>`count(*)` })
-      .from(leadLists)
-      .groupBy(leadLists.listId);
-    const byId = new Map(counts.map((r) => [r.id, r.n]));
+    const byId = await countLeadsByList(database(c.env.DB));
     const ids = new Set([...Object.keys(LIST_NAMES), ...byId.keys()]);
     return c.json(
       {

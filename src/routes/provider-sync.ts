@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
-import { AppError } from "../http/errors";
+import { listCursors } from "../db/sync-cursors-repo";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
@@ -12,10 +13,9 @@ import {
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
-import { listCursors } from "../providers/sync/cursor-repo";
-import { runProviderSync } from "../providers/sync/run";
-import { apiKeyFor } from "../providers/sync/sources";
-import { SYNC_PROVIDERS, type SyncRunSummary } from "../providers/sync/types";
+import { runProviderSync } from "../sync/run";
+import { apiKeyFor } from "../sync/sources";
+import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
 
 const ProviderParam = z.object({
   provider: z.enum(SYNC_PROVIDERS).openapi({ param: { name: "provider", in: "path" } }),

@@ -8,7 +8,7 @@ import {
   type SuppressionRow,
 } from "../db/suppressions-repo";
 import { normaliseSuppressionKey } from "../domain/suppression";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
@@ -52,7 +52,7 @@ const CreateSuppressionSchema = z
 
 const toApi = (row: SuppressionRow): z.infer<typeof SuppressionSchema> => ({
   id: row.id,
-  kind: row.kind as z.infer<typeof KIND>,
+  kind: row.kind,
   value: row.value,
   reason: row.reason,
   origin: row.origin,

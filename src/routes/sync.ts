@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError } from "../http/errors";
+import type { Issue } from "../domain/lead";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
@@ -12,9 +13,9 @@ import {
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
+import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
 import type { ImportOutcome } from "../pipeline/outcome";
-import { rejection, requestImportContext } from "../pipeline/run";
 import { SyncLeadRequestSchema, SyncLeadResponseSchema } from "./lead-schemas";
 
 /** An interactive sync may wait this long for HaloPSA's window before answering 503. */
@@ -48,7 +49,10 @@ syncRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const ctx = await requestImportContext(c, body.options, {
+    const ctx = await importContext(c.env, {
+      actor: c.var.principal.keyId,
+      requestId: c.var.requestId,
+      options: body.options,
       dryRun: false,
       maxWaitMs: INTERACTIVE_WAIT_MS,
     });
@@ -83,4 +87,23 @@ function summary(primary: ImportOutcome, all: ImportOutcome[]) {
     warnings: primary.issues,
     results: all,
   };
+}
+
+/** A record refused as a whole becomes the API's VALIDATION_ERROR, field path from the body. */
+export function rejection(outcomes: ImportOutcome[]): AppError | null {
+  if (outcomes.length === 0 || outcomes.some((o) => o.action !== "rejected")) return null;
+  const issues: Issue[] = outcomes
+    .flatMap((o) => o.issues)
+    .map((i) => ({ ...i, field: bodyField(i.field) }));
+  const first = issues[0];
+  return new AppError(
+    "VALIDATION_ERROR",
+    first ? `Invalid lead: ${first.field}: ${first.message}` : "Invalid lead",
+    { details: { field: first?.field ?? "data", issues } },
+  );
+}
+
+function bodyField(field: string): string {
+  if (field === "source" || field === "data" || field.startsWith("data.")) return field;
+  return `data.${field}`;
 }

@@ -9,9 +9,9 @@ import {
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
+import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
 import { prepareRecord } from "../pipeline/prepare";
-import { requestImportContext } from "../pipeline/run";
 import { ImportOptionsSchema, LeadDataSchema, OutcomeSchema, SourceSchema } from "./lead-schemas";
 
 const ValidateRequestSchema = z
@@ -65,7 +65,12 @@ validateRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const ctx = await requestImportContext(c, body.options, { dryRun: true });
+    const ctx = await importContext(c.env, {
+      actor: c.var.principal.keyId,
+      requestId: c.var.requestId,
+      options: body.options,
+      dryRun: true,
+    });
     const outcomes = await importLeads(ctx, [{ index: 0, source: body.source, data: body.data }]);
     const prepared = prepareRecord(body.source, body.data, ctx.now);
     const normalised = prepared.flatMap((p) => (p.ok ? [p.lead] : []));

@@ -18,7 +18,7 @@ import {
   type updateSubscription,
   updateSubscriptionStatement,
 } from "../db/webhooks-repo";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,

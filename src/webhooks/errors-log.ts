@@ -1,5 +1,5 @@
 import { database } from "../db/client";
-import { errorLog } from "../db/schema";
+import { recordError } from "../db/error-log-repo";
 
 /** Webhook machinery never throws into its caller: problems land in error_log instead. */
 export async function logWebhookError(
@@ -8,15 +8,11 @@ export async function logWebhookError(
   message: string,
   detail: unknown = null,
 ): Promise<void> {
-  await database(env.DB)
-    .insert(errorLog)
-    .values({
-      at: new Date().toISOString(),
-      level: "error",
-      code,
-      message: message.slice(0, 500),
-      source: "webhooks",
-      detail,
-    })
-    .catch(() => undefined);
+  await recordError(database(env.DB), {
+    level: "error",
+    code,
+    message: message.slice(0, 500),
+    source: "webhooks",
+    detail,
+  }).catch(() => undefined);
 }

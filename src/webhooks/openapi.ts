@@ -1,5 +1,6 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
-import type { App } from "../http/types";
+import type { AppEnv } from "../http/types";
 import { EVENT_DESCRIPTIONS, EVENT_TYPES, eventEnvelopeSchema } from "./events";
 
 const SignatureHeaders = z.object({
@@ -15,7 +16,7 @@ const SignatureHeaders = z.object({
  * Every event LeadBridge sends, as OpenAPI 3.1 `webhooks`: what a subscriber receives (the
  * body and the Standard Webhooks headers) and what its answer means.
  */
-export function registerWebhookEvents(app: App): void {
+export function registerWebhookEvents(app: OpenAPIHono<AppEnv>): void {
   for (const type of EVENT_TYPES) {
     app.openAPIRegistry.registerWebhook({
       method: "post",

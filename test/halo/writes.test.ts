@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HALO_FIELDS } from "../../sandbox/src/halo/schema-fields";
+import { AppError } from "../../src/errors";
 import { HaloThrottledError } from "../../src/halo/errors";
 import { addActions } from "../../src/halo/resources/actions";
 import { listClients, upsertClients } from "../../src/halo/resources/clients";
@@ -9,7 +10,6 @@ import { findUsersByEmail, listUsers, upsertUsers } from "../../src/halo/resourc
 import type { Halo } from "../../src/halo/transport";
 import type { HaloRequest } from "../../src/halo/types";
 import type { UserWrite } from "../../src/halo/writes";
-import { AppError } from "../../src/http/errors";
 import { SandboxTenant } from "../helpers/sandbox";
 
 const ENTITY_BY_PATH: Record<string, keyof typeof HALO_FIELDS> = {

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { database } from "../../src/db/client";
+import { finishRun } from "../../src/db/sync-cursors-repo";
 import { finish } from "../../src/jobs/chunk-runner";
 import { createImportJob } from "../../src/jobs/create-job";
-import { finishRun } from "../../src/providers/sync/cursor-repo";
 import { EVENT_TYPES } from "../../src/webhooks/events";
 import { api } from "../helpers/api";
 import { HaloDirect } from "../helpers/halo-direct";

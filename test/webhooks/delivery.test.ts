@@ -6,13 +6,11 @@ import {
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { database } from "../../src/db/client";
-import { loadConfig } from "../../src/db/config-repo";
 import worker from "../../src/index";
 import { WEBHOOK_SWEEP_CRON } from "../../src/jobs/cron";
-import { haloPort } from "../../src/pipeline/halo-adapter";
+import { importContext } from "../../src/pipeline/context";
 import { importLeads } from "../../src/pipeline/import-leads";
-import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/outcome";
+import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/options";
 import {
   DELIVERIES_DLQ,
   dispatchOutbox,
@@ -326,20 +324,16 @@ describe("the outbox", () => {
     const echo = new SandboxTenant("echo-outbox");
     const sub = await subscribe(auth, { url: echoUrl(echo), events: ["lead.created"] });
     // importLeads straight, as a Worker would run it, and then "die": no dispatch at all.
-    const db = database(env.DB);
-    const { config } = await loadConfig(db);
-    const [outcome] = await importLeads(
-      {
-        db,
-        halo: haloPort(env, config, { maxWaitMs: 5_000 }),
-        config,
-        now: new Date(),
-        actor: "test",
-        requestId: null,
-        options: DEFAULT_IMPORT_OPTIONS,
-      },
-      [{ index: 0, source: "generic", data: person("outbox") }],
-    );
+    const ctx = await importContext(env, {
+      actor: "test",
+      requestId: null,
+      options: DEFAULT_IMPORT_OPTIONS,
+      dryRun: false,
+      maxWaitMs: 5_000,
+    });
+    const [outcome] = await importLeads(ctx, [
+      { index: 0, source: "generic", data: person("outbox") },
+    ]);
     expect(outcome?.action).toBe("created");
     const stored = await env.DB.prepare(
       "SELECT id, dispatched_at FROM webhook_events WHERE type = 'lead.created' AND json_extract(payload, '$.data.lead_id') = ?",
@@ -350,13 +344,13 @@ describe("the outbox", () => {
     expect(capture.sent).toEqual([]);
 
     // The next cron sweep finds it.
-    const ctx = createExecutionContext();
+    const exec = createExecutionContext();
     await worker.scheduled(
       createScheduledController({ cron: WEBHOOK_SWEEP_CRON, scheduledTime: Date.now() }),
       env,
-      ctx,
+      exec,
     );
-    await waitOnExecutionContext(ctx);
+    await waitOnExecutionContext(exec);
     const queued = capture.take();
     const [mine] = await deliveryRows(sub.id);
     expect(queued).toContain(mine?.id);

@@ -57,7 +57,6 @@ export const knobsPatchSchema = z
   .partial()
   .extend({ storm_seconds: z.number().positive().optional() })
   .strict();
-export type KnobsPatch = z.infer<typeof knobsPatchSchema>;
 
 export const DEFAULT_KNOBS: Knobs = {
   rate_limit: 500,

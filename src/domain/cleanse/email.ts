@@ -66,9 +66,3 @@ export function emailDomain(email: string): string | null {
   const at = email.lastIndexOf("@");
   return at < 0 ? null : email.slice(at + 1) || null;
 }
-
-/** Convenience: the normalised email or null for anything that is not a usable address. */
-export function cleanEmail(value: unknown): string | null {
-  const r = normaliseEmail(value);
-  return r.kind === "ok" ? r.email : null;
-}

@@ -1,4 +1,4 @@
-import { type Entity, listEntity, type UpsertOptions, upsertEntity } from "../entity";
+import { type Entity, type UpsertOptions, upsertEntity } from "../entity";
 import { ActionRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { ActionWrite } from "../writes";
@@ -20,8 +20,6 @@ export const actions: Entity<ActionRecord, ActionWrite> = {
   lookup: { kind: "scoped", param: "ticket_id", scope: (key) => key.slice(0, key.indexOf(":")) },
 };
 
-export const listActions = (halo: Halo, ticketId: number) =>
-  listEntity(halo, actions, { ticket_id: ticketId });
 export const addActions = (
   halo: Halo,
   items: readonly ActionWrite[],

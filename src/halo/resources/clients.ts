@@ -1,11 +1,4 @@
-import {
-  type Entity,
-  findByKey,
-  getById,
-  listEntity,
-  type UpsertOptions,
-  upsertEntity,
-} from "../entity";
+import { type Entity, listEntity, type UpsertOptions, upsertEntity } from "../entity";
 import { ClientRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { ClientWrite } from "../writes";
@@ -23,8 +16,6 @@ export const clients: Entity<ClientRecord, ClientWrite> = {
   lookup: { kind: "advanced_search" },
 };
 
-export const getClient = (halo: Halo, id: number) => getById(halo, clients, id);
-export const findClientByRef = (halo: Halo, ref: string) => findByKey(halo, clients, ref);
 export const listClients = (halo: Halo, query: Record<string, string | number | boolean> = {}) =>
   listEntity(halo, clients, query);
 export const upsertClients = (

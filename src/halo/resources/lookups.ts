@@ -1,12 +1,6 @@
 import type { z } from "zod";
 import { haloShapeError } from "../errors";
-import {
-  bareArray,
-  FieldInfoRecord,
-  PriorityRecord,
-  StatusRecord,
-  TicketTypeRecord,
-} from "../schemas";
+import { bareArray, FieldInfoRecord, StatusRecord, TicketTypeRecord } from "../schemas";
 import { type Halo, read } from "../transport";
 import type { HaloRequest } from "../types";
 
@@ -32,9 +26,6 @@ export const listStatuses = (halo: Halo, ticketTypeId?: number) =>
     { method: "GET", path: "/api/Status", query: { tickettype_id: ticketTypeId } },
     bareArray(StatusRecord),
   );
-
-export const listPriorities = (halo: Halo) =>
-  lookup(halo, { method: "GET", path: "/api/Priority" }, bareArray(PriorityRecord));
 
 export const listFieldInfo = (halo: Halo) =>
   lookup(halo, { method: "GET", path: "/api/FieldInfo" }, bareArray(FieldInfoRecord, "FieldInfo"));

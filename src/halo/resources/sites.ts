@@ -1,11 +1,4 @@
-import {
-  type Entity,
-  findByKey,
-  getById,
-  listEntity,
-  type UpsertOptions,
-  upsertEntity,
-} from "../entity";
+import { type Entity, getById, type UpsertOptions, upsertEntity } from "../entity";
 import { SiteRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { SiteWrite } from "../writes";
@@ -23,9 +16,6 @@ export const sites: Entity<SiteRecord, SiteWrite> = {
 };
 
 export const getSite = (halo: Halo, id: number) => getById(halo, sites, id);
-export const findSiteByRef = (halo: Halo, ref: string) => findByKey(halo, sites, ref);
-export const listSites = (halo: Halo, query: Record<string, string | number | boolean> = {}) =>
-  listEntity(halo, sites, query);
 export const upsertSites = (
   halo: Halo,
   items: readonly SiteWrite[],

@@ -1,11 +1,4 @@
-import {
-  type Entity,
-  findByKey,
-  getById,
-  listEntity,
-  type UpsertOptions,
-  upsertEntity,
-} from "../entity";
+import { type Entity, listEntity, type UpsertOptions, upsertEntity } from "../entity";
 import { TicketRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { TicketWrite } from "../writes";
@@ -25,14 +18,6 @@ export const tickets: Entity<TicketRecord, TicketWrite> = {
   lookup: { kind: "filter", param: "third_party_id_string" },
 };
 
-/** `/api/Opportunities`: opportunities are tickets, envelope `tickets` (§3.2). */
-export const opportunities: Entity<TicketRecord, TicketWrite> = {
-  ...tickets,
-  path: "/api/Opportunities",
-};
-
-export const getTicket = (halo: Halo, id: number) => getById(halo, tickets, id);
-export const findTicketByThirdPartyId = (halo: Halo, key: string) => findByKey(halo, tickets, key);
 export const listTickets = (halo: Halo, query: Record<string, string | number | boolean> = {}) =>
   listEntity(halo, tickets, query);
 export const upsertTickets = (
@@ -40,14 +25,3 @@ export const upsertTickets = (
   items: readonly TicketWrite[],
   options?: UpsertOptions<TicketRecord>,
 ) => upsertEntity(halo, tickets, items, options);
-
-export const getOpportunity = (halo: Halo, id: number) => getById(halo, opportunities, id);
-export const listOpportunities = (
-  halo: Halo,
-  query: Record<string, string | number | boolean> = {},
-) => listEntity(halo, opportunities, query);
-export const upsertOpportunities = (
-  halo: Halo,
-  items: readonly TicketWrite[],
-  options?: UpsertOptions<TicketRecord>,
-) => upsertEntity(halo, opportunities, items, options);

@@ -1,11 +1,4 @@
-import {
-  type Entity,
-  findByKey,
-  getById,
-  listEntity,
-  type UpsertOptions,
-  upsertEntity,
-} from "../entity";
+import { type Entity, getById, listEntity, type UpsertOptions, upsertEntity } from "../entity";
 import { UserRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { UserWrite } from "../writes";
@@ -26,7 +19,6 @@ export const users: Entity<UserRecord, UserWrite> = {
 };
 
 export const getUser = (halo: Halo, id: number) => getById(halo, users, id);
-export const findUserByThirdPartyId = (halo: Halo, key: string) => findByKey(halo, users, key);
 export const listUsers = (halo: Halo, query: Record<string, string | number | boolean> = {}) =>
   listEntity(halo, users, query);
 export const upsertUsers = (

@@ -12,7 +12,6 @@ export const looseText = z.union([z.string(), z.number()]).nullish();
 export const looseBool = z.union([z.boolean(), z.string(), z.number()]).nullish();
 export const looseNumber = z.union([z.number(), z.string()]).nullish();
 export const looseList = z.array(z.unknown()).nullish();
-export const looseRecord = z.record(z.string(), z.unknown());
 
 /** Zod issues → our Issue shape, with the path prefixed. */
 export function zodIssues(

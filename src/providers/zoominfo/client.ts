@@ -292,8 +292,3 @@ export class ZoomInfoClient {
     };
   }
 }
-
-/** Forgets cached JWTs (tests). */
-export function clearZoomInfoTokens(): void {
-  tokens.clear();
-}

@@ -1,6 +1,9 @@
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-
-/** The seed's error codes, each with the one HTTP status it is answered with. */
+/**
+ * The seed's error codes, each with the one HTTP status it is answered with. This module is the
+ * neutral home of the error type: the HaloPSA client, the pipeline and the provider adapters
+ * throw `AppError` without depending on the HTTP layer, which maps it to a response
+ * (`src/http/envelope.ts`, `src/http/on-error.ts`).
+ */
 export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,
   AUTHENTICATION_ERROR: 401,
@@ -15,9 +18,10 @@ export const ERROR_STATUS = {
   INTERNAL_ERROR: 500,
   EXTERNAL_API_ERROR: 502,
   SERVICE_UNAVAILABLE: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
+} as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
 export interface ErrorDetails {
   field?: string;
@@ -45,34 +49,7 @@ export class AppError extends Error {
     this.headers = options.headers;
   }
 
-  get status(): ContentfulStatusCode {
+  get status(): ErrorStatus {
     return ERROR_STATUS[this.code];
   }
-}
-
-export interface ErrorEnvelope {
-  error: {
-    code: ErrorCode;
-    message: string;
-    details: ErrorDetails | null;
-    timestamp: string;
-    request_id: string;
-  };
-}
-
-export function errorEnvelope(err: AppError, requestId: string, now: Date): ErrorEnvelope {
-  return {
-    error: {
-      code: err.code,
-      message: err.message,
-      details: err.details ?? null,
-      timestamp: now.toISOString(),
-      request_id: requestId,
-    },
-  };
-}
-
-/** Turns a zod issue path into the dotted field name callers see (`leads.3.email`). */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => String(p)).join(".");
 }

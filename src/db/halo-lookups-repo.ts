@@ -1,8 +1,8 @@
 import { inArray } from "drizzle-orm";
-import { chunk } from "../db/chunk";
-import type { Db } from "../db/client";
-import type { CompanyRow, LeadRow } from "../db/leads-repo";
-import { companies, leads } from "../db/schema";
+import { chunk } from "./chunk";
+import type { Db } from "./client";
+import type { CompanyRow, LeadRow } from "./leads-repo";
+import { companies, leads } from "./schema";
 
 // Lookups the import path does not need: by our id and by HaloPSA id. Lists are split below
 // D1's 100 bound parameters per statement.

@@ -5,7 +5,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { handleScheduled } from "../../../src/jobs/cron";
+import { handleScheduled } from "../../src/jobs/cron";
 import { cursorRow, ProviderSandbox, patchConfig } from "./helpers";
 
 describe("the scheduled handler", () => {

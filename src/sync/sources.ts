@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { IntegrationConfig } from "../../config/schema";
-import type { Db } from "../../db/client";
-import { ApolloClient } from "../apollo/client";
-import type { Fetcher } from "../http";
-import { HunterClient } from "../hunter/client";
-import { ZoomInfoClient } from "../zoominfo/client";
+import type { IntegrationConfig } from "../config/schema";
+import type { Db } from "../db/client";
+import { ApolloClient } from "../providers/apollo/client";
+import type { Fetcher } from "../providers/http";
+import { HunterClient } from "../providers/hunter/client";
+import { ZoomInfoClient } from "../providers/zoominfo/client";
 import { ApolloSource, apolloFilters } from "./apollo-source";
 import { filtersHash } from "./candidate";
 import { HunterSource } from "./hunter-source";

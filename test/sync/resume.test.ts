@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApolloClient } from "../../../src/providers/apollo/client";
-import { runProviderSync } from "../../../src/providers/sync/run";
+import { ApolloClient } from "../../src/providers/apollo/client";
+import { runProviderSync } from "../../src/sync/run";
 import { cursorRow, jobInputs, ProviderSandbox, patchConfig } from "./helpers";
 
 const FILTERS = { person_seniorities: ["c_suite", "founder", "vp", "director"], per_page: 5 };

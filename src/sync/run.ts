@@ -1,11 +1,12 @@
-import { database } from "../../db/client";
-import { loadConfig } from "../../db/config-repo";
-import { AppError } from "../../http/errors";
-import { createImportJob } from "../../jobs/create-job";
-import { DEFAULT_IMPORT_OPTIONS } from "../../pipeline/outcome";
-import { type Fetcher, ProviderError } from "../http";
-import { Pacer, type Throttle } from "../pacing";
-import { claimRun, findCursor, finishRun, saveCheckpoint } from "./cursor-repo";
+import { database } from "../db/client";
+import { loadConfig } from "../db/config-repo";
+import type { SyncCursorStatus } from "../db/schema";
+import { claimRun, findCursor, finishRun, saveCheckpoint } from "../db/sync-cursors-repo";
+import { AppError } from "../errors";
+import { createImportJob } from "../jobs/create-job";
+import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/options";
+import { type Fetcher, ProviderError } from "../providers/http";
+import { Pacer, type Throttle } from "../providers/pacing";
 import { screen } from "./known";
 import { logSyncEvent } from "./log";
 import { apiKeyFor, buildSource, InvalidSearchError } from "./sources";
@@ -132,7 +133,8 @@ export async function runProviderSync(
     return { ...summary, outcome: "busy", checkpoint: cursor };
   }
 
-  let status = "active";
+  // Widened on purpose: the pause() closure below changes it.
+  let status = "active" as SyncCursorStatus;
   let pausedUntil: string | null = null;
   let lastError: string | null = null;
   const pause = async (throttle: Throttle) => {
@@ -143,7 +145,7 @@ export async function runProviderSync(
     await logSyncEvent(
       db,
       {
-        level: "warn",
+        level: "warning",
         code: "RATE_LIMIT_EXCEEDED",
         message: `${provider} asked to slow down (${throttle.reason}); paused until ${pausedUntil}`,
         provider,

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { mergePatch } from "../../../src/config/merge-patch";
-import { ConfigSchema } from "../../../src/config/schema";
-import { database } from "../../../src/db/client";
-import { loadConfig, saveConfig } from "../../../src/db/config-repo";
+import { mergePatch } from "../../src/config/merge-patch";
+import { ConfigSchema } from "../../src/config/schema";
+import { database } from "../../src/db/client";
+import { loadConfig, saveConfig } from "../../src/db/config-repo";
 
 /**
  * One sandbox tenant's provider simulators (`{SANDBOX_URL}/t/{tenant}/apollo`, …), reached over

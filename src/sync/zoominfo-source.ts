@@ -1,4 +1,4 @@
-import { ZOOMINFO_ENRICH_MAX, type ZoomInfoClient } from "../zoominfo/client";
+import { ZOOMINFO_ENRICH_MAX, type ZoomInfoClient } from "../providers/zoominfo/client";
 import { toCandidate } from "./candidate";
 import { enrichInBatches } from "./enrich";
 import type { Candidate, Enrichment, PageRead, Position, SyncSource } from "./types";

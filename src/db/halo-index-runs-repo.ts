@@ -1,15 +1,21 @@
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { haloIndexRuns } from "../db/schema";
-import type { Counts } from "./counts";
-import type { Step } from "./steps";
+import type { Stage } from "../config/schema";
+import type { Db } from "./client";
+import { haloIndexRuns, type IndexEntity } from "./schema";
 
 export type IndexRunRow = typeof haloIndexRuns.$inferSelect;
-export type IndexRunStatus = "queued" | "running" | "completed" | "failed";
+
+/** Where a run is (the HaloPSA index's `Step`): one page of one entity pass. */
+interface Position {
+  entity: IndexEntity;
+  stage: Stage | null;
+  page: number;
+}
+type Counts = Record<string, number>;
 
 export async function insertRun(
   db: Db,
-  row: { id: string; step: Step; counts: Counts; createdBy: string; at: string },
+  row: { id: string; step: Position; counts: Counts; createdBy: string; at: string },
 ): Promise<void> {
   await db.insert(haloIndexRuns).values({
     id: row.id,
@@ -47,8 +53,8 @@ export async function findActiveRun(db: Db): Promise<IndexRunRow | undefined> {
 export async function advanceRun(
   db: Db,
   id: string,
-  from: Step,
-  to: Step | null,
+  from: Position,
+  to: Position | null,
   update: { counts: Counts; passRead: number; at: string },
 ): Promise<boolean> {
   const result = await db

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ApolloClient, apolloHeaderThrottle } from "../../../src/providers/apollo/client";
-import { parseJsonGuarded } from "../../../src/providers/http";
-import { HunterClient, parseResetDate } from "../../../src/providers/hunter/client";
-import { Pacer, retryAfterMs } from "../../../src/providers/pacing";
-import { credentials, ZoomInfoClient } from "../../../src/providers/zoominfo/client";
+import { ApolloClient, apolloHeaderThrottle } from "../../src/providers/apollo/client";
+import { parseJsonGuarded } from "../../src/providers/http";
+import { HunterClient, parseResetDate } from "../../src/providers/hunter/client";
+import { Pacer, retryAfterMs } from "../../src/providers/pacing";
+import { credentials, ZoomInfoClient } from "../../src/providers/zoominfo/client";
 import { ProviderSandbox } from "./helpers";
 
 describe("provider client building blocks", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SuppressionKey } from "../../domain/suppression";
-import type { Throttle } from "../pacing";
+import type { SuppressionKey } from "../domain/suppression";
+import type { Throttle } from "../providers/pacing";
 
 export const SYNC_PROVIDERS = ["apollo", "zoominfo", "hunter"] as const;
 export type SyncProvider = (typeof SYNC_PROVIDERS)[number];

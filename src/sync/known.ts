@@ -1,8 +1,8 @@
-import { chunk } from "../../db/chunk";
-import type { Db } from "../../db/client";
-import { findLeadsByDedupKeys, findLeadsByEmails } from "../../db/leads-repo";
-import { findSuppressions } from "../../db/suppressions-repo";
-import type { SuppressionKey } from "../../domain/suppression";
+import { chunk } from "../db/chunk";
+import type { Db } from "../db/client";
+import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
+import { findSuppressions } from "../db/suppressions-repo";
+import type { SuppressionKey } from "../domain/suppression";
 import type { Candidate, SyncProvider } from "./types";
 
 /**
@@ -64,7 +64,7 @@ export async function screen(
         db,
         candidates.flatMap((c) => c.suppressionKeys),
       )
-    ).map((r) => keyText({ kind: r.kind as SuppressionKey["kind"], value: r.value })),
+    ).map((r) => keyText({ kind: r.kind, value: r.value })),
   );
   const byId = await knownRecordIds(
     d1,

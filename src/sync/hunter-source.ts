@@ -1,4 +1,4 @@
-import type { HunterClient } from "../hunter/client";
+import type { HunterClient } from "../providers/hunter/client";
 import { toCandidate } from "./candidate";
 import type { Candidate, Enrichment, PageRead, Position, SyncSource } from "./types";
 

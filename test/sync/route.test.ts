@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../../src/app";
-import { bearer, issueKey } from "../../helpers/keys";
+import { createApp } from "../../src/app";
+import { bearer, issueKey } from "../helpers/keys";
 import { ProviderSandbox, patchConfig } from "./helpers";
 
 /** The API with the provider base URLs on a sandbox tenant (the Worker's own env points elsewhere). */

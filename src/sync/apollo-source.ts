@@ -1,4 +1,4 @@
-import { APOLLO_BULK_MAX, APOLLO_MAX_ROWS, type ApolloClient } from "../apollo/client";
+import { APOLLO_BULK_MAX, APOLLO_MAX_ROWS, type ApolloClient } from "../providers/apollo/client";
 import { toCandidate } from "./candidate";
 import { enrichInBatches } from "./enrich";
 import type { Candidate, Enrichment, PageRead, Position, SyncSource } from "./types";

@@ -1,16 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runProviderSync } from "../../../src/providers/sync/run";
+import { runProviderSync } from "../../src/sync/run";
 import { cursorRow, ProviderSandbox, patchConfig } from "./helpers";
 
 async function syncWarnings(
   source: string,
-): Promise<{ code: string; message: string; detail: string }[]> {
+): Promise<{ level: string; code: string; message: string; detail: string }[]> {
   const { results } = await env.DB.prepare(
-    "SELECT code, message, detail FROM error_log WHERE source = ? ORDER BY id",
+    "SELECT level, code, message, detail FROM error_log WHERE source = ? ORDER BY id",
   )
     .bind(source)
-    .all<{ code: string; message: string; detail: string }>();
+    .all<{ level: string; code: string; message: string; detail: string }>();
   return results;
 }
 
@@ -41,6 +41,7 @@ describe("pacing a provider sync", () => {
     expect(row?.paused_until).toBe(run.paused_until);
     const logged = await syncWarnings("provider-sync:apollo:limited");
     expect(logged[0]?.code).toBe("RATE_LIMIT_EXCEEDED");
+    expect(logged[0]?.level).toBe("warning");
     expect(JSON.parse(logged[0]?.detail ?? "{}").reason).toBe("apollo_429");
 
     // Before the pause ends: nothing is asked of Apollo.

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { database } from "../../../src/db/client";
-import { addSuppression } from "../../../src/db/suppressions-repo";
-import { dedupKey } from "../../../src/domain/dedup-key";
-import { normaliseRecord } from "../../../src/providers";
-import { ApolloClient } from "../../../src/providers/apollo/client";
-import { HunterClient } from "../../../src/providers/hunter/client";
-import { runProviderSync } from "../../../src/providers/sync/run";
-import { ZoomInfoClient } from "../../../src/providers/zoominfo/client";
+import { database } from "../../src/db/client";
+import { addSuppression } from "../../src/db/suppressions-repo";
+import { dedupKey } from "../../src/domain/dedup-key";
+import { normaliseRecord } from "../../src/providers";
+import { ApolloClient } from "../../src/providers/apollo/client";
+import { HunterClient } from "../../src/providers/hunter/client";
+import { ZoomInfoClient } from "../../src/providers/zoominfo/client";
+import { runProviderSync } from "../../src/sync/run";
 import { jobInputs, ProviderSandbox, patchConfig } from "./helpers";
 
 /** A lead LeadBridge already holds: a `leads` row plus its per-provider record. */

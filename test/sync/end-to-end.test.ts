@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runProviderSync } from "../../../src/providers/sync/run";
-import { sleep } from "../../helpers/sandbox";
-import { tenantApp } from "../../helpers/tenant-app";
+import { runProviderSync } from "../../src/sync/run";
+import { sleep } from "../helpers/sandbox";
+import { tenantApp } from "../helpers/tenant-app";
 import { ProviderSandbox, patchConfig } from "./helpers";
 
 async function waitForJobs(ids: string[], timeoutMs = 60_000): Promise<void> {

@@ -1,4 +1,4 @@
-import type { CallResult } from "../pacing";
+import type { CallResult } from "../providers/pacing";
 import type { Candidate, Enrichment } from "./types";
 
 /**

@@ -1,7 +1,7 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { syncCursors } from "../../db/schema";
-import { eventInserts, newEvent } from "../../webhooks/outbox";
+import { eventInserts, newEvent } from "../webhooks/outbox";
+import type { Db } from "./client";
+import { type SyncCursorStatus, syncCursors } from "./schema";
 
 export type SyncCursorRow = typeof syncCursors.$inferSelect;
 
@@ -80,7 +80,12 @@ export async function finishRun(
   db: Db,
   provider: string,
   searchId: string,
-  end: { status: string; pausedUntil: string | null; lastError: string | null; cursor?: unknown },
+  end: {
+    status: SyncCursorStatus;
+    pausedUntil: string | null;
+    lastError: string | null;
+    cursor?: unknown;
+  },
   now: Date,
 ): Promise<void> {
   const failed =

@@ -1,6 +1,6 @@
-import { dedupKey } from "../../domain/dedup-key";
-import { leadSuppressionKeys } from "../../domain/suppression";
-import { normaliseRecord } from "../index";
+import { dedupKey } from "../domain/dedup-key";
+import { leadSuppressionKeys } from "../domain/suppression";
+import { normaliseRecord } from "../providers/index";
 import type { Candidate, SyncProvider } from "./types";
 
 /**
