@@ -3,6 +3,7 @@ import { notFound, onError } from "./http/on-error";
 import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
+import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes } from "./routes/bulk";
@@ -18,9 +19,8 @@ import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
 import { validateRoutes } from "./routes/validate";
+import { registerWebhookEvents } from "./routes/webhook-events";
 import { webhooksRoutes } from "./routes/webhooks";
-import { outboxKick } from "./webhooks/kick";
-import { registerWebhookEvents } from "./webhooks/openapi";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;

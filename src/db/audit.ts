@@ -1,5 +1,4 @@
-import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "./batch";
+import { runBatch, type Statement } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
 import { auditLog } from "./schema";
@@ -30,11 +29,16 @@ export function auditRow(entry: AuditEntry, at: Date) {
 }
 
 /** `also`: statements committed in the same batch (the events these entries announce). */
+/** One audit entry as a statement, to commit in the same batch as the change it records. */
+export function auditStatement(db: Db, entry: AuditEntry, at: Date): Statement {
+  return db.insert(auditLog).values(auditRow(entry, at));
+}
+
 export async function writeAudit(
   db: Db,
   entries: AuditEntry[],
   at: Date,
-  also: BatchItem<"sqlite">[] = [],
+  also: Statement[] = [],
 ): Promise<void> {
   if (entries.length === 0 && also.length === 0) return;
   const rows = entries.map((e) => auditRow(e, at));

@@ -1,9 +1,9 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SuppressionKey, SuppressionKind } from "../domain/suppression";
 import { newId } from "../ids";
-import { contactSuppressedInsert } from "../webhooks/outbox";
 import { runBatch } from "./batch";
 import type { Db } from "./client";
+import { contactSuppressedInsert } from "./outbox-repo";
 import { suppressions } from "./schema";
 
 export type SuppressionRow = typeof suppressions.$inferSelect;

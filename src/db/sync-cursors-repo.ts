@@ -1,6 +1,6 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
-import { eventInserts, newEvent } from "../webhooks/outbox";
 import type { Db } from "./client";
+import { eventInserts, newEvent } from "./outbox-repo";
 import { type SyncCursorStatus, syncCursors } from "./schema";
 
 export type SyncCursorRow = typeof syncCursors.$inferSelect;

@@ -8,10 +8,10 @@ import {
   updateJob,
   updateJobStatement,
 } from "../db/jobs-repo";
+import { jobCompletedInsert } from "../db/outbox-repo";
 import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
 import type { ImportOutcome } from "../pipeline/outcome";
-import { jobCompletedInsert } from "../webhooks/outbox";
 import { JobOptionsSchema } from "./job-options";
 
 /**

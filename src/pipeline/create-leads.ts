@@ -11,10 +11,10 @@ import {
   updateCompanyStatement,
   updateLeadStatement,
 } from "../db/leads-repo";
+import { outboxStatements } from "../db/outbox-repo";
 import { SOURCE_LABELS } from "../domain/lead";
 import { HaloThrottledError } from "../halo/errors";
 import { newId } from "../ids";
-import { outboxStatements } from "../webhooks/outbox";
 import type { ImportContext } from "./context";
 import type { CreateOptions, HaloRecordUpdate } from "./halo-port";
 import { emptyOutcome, type ImportOutcome } from "./outcome";

@@ -1,10 +1,10 @@
 import { type AuditEntry, writeAudit } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
+import { outboxStatements } from "../db/outbox-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
-import { outboxStatements } from "../webhooks/outbox";
 import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
 import { mergeLeads } from "./merge-leads";

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { AttemptRow, DeliveryRow, SubscriptionRow } from "../db/webhooks-repo";
-import { EVENT_TYPES } from "../webhooks/events";
+import { EVENT_TYPES } from "../domain/webhook-events";
 
 export const WebhookIdParam = z.object({
   id: z

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type AuditEntry, auditRow, writeAudit } from "../db/audit";
+import { type AuditEntry, auditStatement, writeAudit } from "../db/audit";
 import { database } from "../db/client";
-import { auditLog } from "../db/schema";
+import { eventInserts, newEvent } from "../db/outbox-repo";
 import {
   attemptsOf,
   deleteSubscription,
@@ -37,7 +37,6 @@ import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
 import { enqueueDeliveries } from "../webhooks/dispatch";
 import { logWebhookError } from "../webhooks/errors-log";
-import { eventInserts, newEvent } from "../webhooks/outbox";
 import { generateSecret, isValidSecret } from "../webhooks/signing";
 import { checkEndpointUrl } from "../webhooks/target";
 import {
@@ -250,16 +249,15 @@ webhooksRoutes.openapi(
     const changed = Object.keys(patch).filter((k) => k !== "updatedAt");
     const [updated] = await db.batch([
       updateSubscriptionStatement(db, id, patch),
-      db.insert(auditLog).values(
-        auditRow(
-          audit(c, "webhook.updated", id, {
-            fields: changed,
-            ...(body.url !== undefined ? { url: body.url } : {}),
-            ...(body.events !== undefined ? { events: patch.events } : {}),
-            ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-          }),
-          now,
-        ),
+      auditStatement(
+        db,
+        audit(c, "webhook.updated", id, {
+          fields: changed,
+          ...(body.url !== undefined ? { url: body.url } : {}),
+          ...(body.events !== undefined ? { events: patch.events } : {}),
+          ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        }),
+        now,
       ),
     ]);
     const row = updated[0];
@@ -332,14 +330,11 @@ webhooksRoutes.openapi(
         previousSecretExpiresAt: body.overlap_seconds > 0 ? expires : null,
         updatedAt: now.toISOString(),
       }),
-      db
-        .insert(auditLog)
-        .values(
-          auditRow(
-            audit(c, "webhook.secret_rotated", id, { overlap_seconds: body.overlap_seconds }),
-            now,
-          ),
-        ),
+      auditStatement(
+        db,
+        audit(c, "webhook.secret_rotated", id, { overlap_seconds: body.overlap_seconds }),
+        now,
+      ),
     ]);
     const row = updated[0];
     if (!row) throw new AppError("RESOURCE_NOT_FOUND", "No webhook with this id");
@@ -398,9 +393,7 @@ webhooksRoutes.openapi(
           updatedAt: at,
         },
       ]),
-      db
-        .insert(auditLog)
-        .values(auditRow(audit(c, "webhook.test_sent", id, { event_id: event.id }), now)),
+      auditStatement(db, audit(c, "webhook.test_sent", id, { event_id: event.id }), now),
     ];
     if (first) await db.batch([first, ...rest]);
     sendLater(c, [deliveryId]);
@@ -502,9 +495,7 @@ webhooksRoutes.openapi(
       ...(replayStatements(db, [delivery_id], now.toISOString()) as [
         ReturnType<typeof replayStatements>[number],
       ]),
-      db
-        .insert(auditLog)
-        .values(auditRow(audit(c, "webhook.delivery_replayed", id, { delivery_id }), now)),
+      auditStatement(db, audit(c, "webhook.delivery_replayed", id, { delivery_id }), now),
     ]);
     sendLater(c, [delivery_id]);
     return c.json({ delivery_id, status: "pending" as const }, 202);
@@ -540,11 +531,11 @@ webhooksRoutes.openapi(
     const failed = await failedDeliveriesSince(db, id, new Date(since).toISOString(), MAX_REPLAY);
     const ids = failed.map((d) => d.id);
     await db.batch([
-      db
-        .insert(auditLog)
-        .values(
-          auditRow(audit(c, "webhook.deliveries_replayed", id, { since, count: ids.length }), now),
-        ),
+      auditStatement(
+        db,
+        audit(c, "webhook.deliveries_replayed", id, { since, count: ids.length }),
+        now,
+      ),
       ...replayStatements(db, ids, now.toISOString()),
     ]);
     sendLater(c, ids);

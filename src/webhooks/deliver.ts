@@ -1,8 +1,6 @@
-import type { BatchItem } from "drizzle-orm/batch";
-import { auditRow } from "../db/audit";
-import { runBatch } from "../db/batch";
+import { auditStatement } from "../db/audit";
+import { runBatch, type Statement } from "../db/batch";
 import { database } from "../db/client";
-import { auditLog } from "../db/schema";
 import {
   type DeliveryContext,
   insertAttemptStatement,
@@ -29,7 +27,7 @@ type Settle = { kind: "ack" } | { kind: "retry"; delaySeconds?: number };
 
 interface Outcome {
   settle: Settle;
-  statements: BatchItem<"sqlite">[];
+  statements: Statement[];
   /** Set when this attempt disables the endpoint (audited once per batch). */
   disable?: { subscriptionId: string; reason: string; url: string };
 }
@@ -83,18 +81,17 @@ export async function handleDeliveries(
   const at = deps.now();
   for (const d of disabled.values()) {
     statements.push(
-      db.insert(auditLog).values(
-        auditRow(
-          {
-            actor: "system:webhooks",
-            action: "webhook.disabled",
-            entity: "webhook",
-            entityId: d.subscriptionId,
-            rule: d.reason,
-            detail: { url: d.url },
-          },
-          at,
-        ),
+      auditStatement(
+        db,
+        {
+          actor: "system:webhooks",
+          action: "webhook.disabled",
+          entity: "webhook",
+          entityId: d.subscriptionId,
+          rule: d.reason,
+          detail: { url: d.url },
+        },
+        at,
       ),
     );
   }
@@ -301,7 +298,7 @@ async function handleDeadDeliveries(
 ): Promise<void> {
   const db = database(env.DB);
   const at = deps.now().toISOString();
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [];
   for (const message of batch.messages) {
     const parsed = DeliveryMessage.safeParse(message.body);
     if (parsed.success) {

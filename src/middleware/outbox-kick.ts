@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../http/types";
-import { kickOutbox } from "./dispatch";
+import { kickOutbox } from "../webhooks/dispatch";
 
 /**
  * After a successful change through the API, the outbox is dispatched in the background

@@ -1,13 +1,13 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import type { AuditEntry } from "../db/audit";
-import { chunk } from "../db/chunk";
-import type { Db } from "../db/client";
-import { jobs, suppressions, webhookEvents } from "../db/schema";
+import type { EventData, EventType, WebhookEventBody } from "../domain/webhook-events";
 import { newId } from "../ids";
-import type { EventData, EventType, WebhookEventBody } from "./events";
+import type { AuditEntry } from "./audit";
+import type { Statement } from "./batch";
+import { chunk } from "./chunk";
+import type { Db } from "./client";
+import { jobs, suppressions, webhookEvents } from "./schema";
 
 /**
  * The outbox. Whatever changes state also returns the statements that record its events, and
@@ -36,7 +36,7 @@ export function newEvent<T extends EventType>(
 }
 
 /** Insert statements for events: 16 rows of 6 columns stay under D1's 100 bound parameters. */
-export function eventInserts(db: Db, events: EventRow[]): BatchItem<"sqlite">[] {
+export function eventInserts(db: Db, events: EventRow[]): Statement[] {
   return chunk(events, 16).map((part) => db.insert(webhookEvents).values(part));
 }
 
@@ -50,7 +50,7 @@ export function guardedEventInsert(
   event: EventRow,
   from: SQLiteTable,
   where: SQL,
-): BatchItem<"sqlite"> {
+): Statement {
   return db.insert(webhookEvents).select((qb) =>
     qb
       .select({
@@ -160,7 +160,7 @@ export function outboxStatements(
   entries: AuditEntry[],
   now: Date,
   only?: readonly EventType[],
-): BatchItem<"sqlite">[] {
+): Statement[] {
   const events = entries
     .flatMap((e) => eventsFromAudit(e, now))
     .filter((e) => !only || only.includes(e.type as EventType));
@@ -175,7 +175,7 @@ export function contactSuppressedInsert(
   db: Db,
   entry: { id: string; kind: string; value: string; reason: string | null; origin: string },
   now: Date,
-): BatchItem<"sqlite"> {
+): Statement {
   const event = newEvent(
     "contact.suppressed",
     {
@@ -195,11 +195,7 @@ export function contactSuppressedInsert(
  * chunks finishing at once both see no pending lead, but only the first batch announces it.
  * Put it before the statement that sets `finished_at`.
  */
-export function jobCompletedInsert(
-  db: Db,
-  data: EventData<"job.completed">,
-  now: Date,
-): BatchItem<"sqlite"> {
+export function jobCompletedInsert(db: Db, data: EventData<"job.completed">, now: Date): Statement {
   return guardedEventInsert(
     db,
     newEvent("job.completed", data, now),

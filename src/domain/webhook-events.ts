@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 
 /**
  * The events a subscriber can receive. Each has a documented `data` schema (published as
@@ -26,20 +26,17 @@ export const EVENT_TYPES = [
   "ping",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-export const EventTypeSchema = z.enum(EVENT_TYPES);
 
-const HaloIds = z
-  .object({
-    client_id: z.number().int().nullable(),
-    site_id: z.number().int().nullable(),
-    user_id: z.number().int().nullable(),
-    ticket_id: z.number().int().nullable(),
-  })
-  .openapi("WebhookHaloIds");
+const HaloIds = z.object({
+  client_id: z.number().int().nullable(),
+  site_id: z.number().int().nullable(),
+  user_id: z.number().int().nullable(),
+  ticket_id: z.number().int().nullable(),
+});
 
 const StageStatus = z.object({
-  stage: z.string().openapi({ description: "lead, prospect or opportunity" }),
-  status: z.string().openapi({ description: "The lifecycle status name from the config" }),
+  stage: z.string().describe("lead, prospect or opportunity"),
+  status: z.string().describe("The lifecycle status name from the config"),
 });
 
 const LeadCreated = z.object({
@@ -62,9 +59,9 @@ const LeadStatusChanged = z.object({
   lead_id: z.string(),
   from: StageStatus,
   to: StageStatus,
-  observed_in: z.literal("halopsa").openapi({
-    description: "Where the change was seen: a status set in HaloPSA, read back by an import",
-  }),
+  observed_in: z
+    .literal("halopsa")
+    .describe("Where the change was seen: a status set in HaloPSA, read back by an import"),
 });
 
 const LeadSuppressed = z.object({
@@ -77,7 +74,7 @@ const ContactSuppressed = z.object({
   kind: z.enum(["email", "phone", "domain"]),
   value: z.string(),
   reason: z.string().nullable(),
-  origin: z.string().openapi({ description: "api, apollo, zoominfo, hunter or halopsa" }),
+  origin: z.string().describe("api, apollo, zoominfo, hunter or halopsa"),
 });
 
 const LifecycleChange = z.object({
@@ -88,7 +85,7 @@ const LifecycleChange = z.object({
 });
 
 const OpportunityClosed = LifecycleChange.extend({
-  value: z.number().nullable().openapi({ description: "The opportunity value, when known" }),
+  value: z.number().nullable().describe("The opportunity value, when known"),
   reason: z.string().nullable(),
 });
 
@@ -153,17 +150,4 @@ export interface WebhookEventBody<T extends EventType = EventType> {
   type: T;
   occurred_at: string;
   data: EventData<T>;
-}
-
-export function eventEnvelopeSchema<T extends EventType>(type: T) {
-  return z
-    .object({
-      id: z.string().openapi({
-        description: "Event id (also the webhook-id header): the same on every retry; dedupe on it",
-      }),
-      type: z.literal(type),
-      occurred_at: z.string().openapi({ description: "When the change happened (ISO 8601)" }),
-      data: EVENT_DATA[type],
-    })
-    .openapi(`WebhookEvent_${type.replace(".", "_")}`);
 }

@@ -1,7 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
+import {
+  EVENT_DATA,
+  EVENT_DESCRIPTIONS,
+  EVENT_TYPES,
+  type EventType,
+} from "../domain/webhook-events";
 import type { AppEnv } from "../http/types";
-import { EVENT_DESCRIPTIONS, EVENT_TYPES, eventEnvelopeSchema } from "./events";
 
 const SignatureHeaders = z.object({
   "webhook-id": z.string().openapi({ description: "The event id; the same on every retry" }),
@@ -11,6 +16,19 @@ const SignatureHeaders = z.object({
       "Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation",
   }),
 });
+
+function eventEnvelopeSchema<T extends EventType>(type: T) {
+  return z
+    .object({
+      id: z.string().openapi({
+        description: "Event id (also the webhook-id header): the same on every retry; dedupe on it",
+      }),
+      type: z.literal(type),
+      occurred_at: z.string().openapi({ description: "When the change happened (ISO 8601)" }),
+      data: EVENT_DATA[type],
+    })
+    .openapi(`WebhookEvent_${type.replace(".", "_")}`);
+}
 
 /**
  * Every event LeadBridge sends, as OpenAPI 3.1 `webhooks`: what a subscriber receives (the
