@@ -156,6 +156,7 @@ webhooksRoutes.openapi(
       secret,
       enabled: body.enabled ?? body.active ?? true,
       createdBy: c.var.principal.keyId,
+      createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     });
     await writeAudit(
