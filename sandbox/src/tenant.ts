@@ -18,7 +18,7 @@ export class SandboxTenant extends DurableObject<SandboxEnv> {
 
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    // Entity names in HaloPSA paths are case-insensitive (/Tickets, /tickets; §2).
+    // Entity names in HaloPSA paths are case-insensitive (/Tickets, /tickets; halopsa-api.md §2).
     if (/^\/(api|auth)\//i.test(url.pathname)) {
       url.pathname = url.pathname.toLowerCase();
       return this.app.fetch(new Request(url, request));

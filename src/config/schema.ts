@@ -108,11 +108,23 @@ const rateLimitSchema = z
   })
   .strict();
 
+/**
+ * The seed's own shape is a bare number (`PUT /config {"providers":{"apollo":{"rate_limit":150}}}`,
+ * middleware-api-reference "Update Configuration"). The seed gives no unit; its values (100 and
+ * 150 for Apollo) sit under Apollo's published per-minute limits, which is how providers publish
+ * theirs (docs/reference/providers.md §1.5), so a number means requests per minute. It is stored
+ * as the richer object, which is what GET /config shows.
+ */
+const providerRateLimitSchema = z.preprocess(
+  (v) => (typeof v === "number" ? { requests: v, window_seconds: 60 } : v),
+  rateLimitSchema,
+);
+
 const providerSchema = (requests: number, windowSeconds: number) =>
   z
     .object({
       enabled: z.boolean().default(true),
-      rate_limit: rateLimitSchema.default({ requests, window_seconds: windowSeconds }),
+      rate_limit: providerRateLimitSchema.default({ requests, window_seconds: windowSeconds }),
       /** Saved searches run by the cron trigger; provider-specific filter objects. */
       saved_searches: z
         .array(
@@ -165,6 +177,37 @@ export const ListRulesSchema = z
   })
   .strict();
 
+/**
+ * How a re-import treats a person field LeadBridge wrote before (the smart merge,
+ * src/domain/merge.ts). Every policy keeps a value somebody edited by hand in HaloPSA
+ * (rule `manual_edit`); they differ in what happens to a value nobody touched:
+ * - update_unedited: replaced by the newer value of a source of equal or higher precedence (the
+ *   seed's "Multi-Source Data Precedence" picks the value first) — people change jobs;
+ * - fill_empty: written only while HaloPSA has nothing (the behaviour before this setting);
+ * - protected: never rewritten once the user exists, like the seed's protectedFields.
+ * Phone numbers are the seed's enrichment fields and always follow update_unedited; ticket and
+ * custom fields follow the seed's fixed rules (protected, enrichment, conditional).
+ */
+const MERGE_FIELD_POLICIES = ["update_unedited", "fill_empty", "protected"] as const;
+export type MergeFieldPolicy = (typeof MERGE_FIELD_POLICIES)[number];
+const policy = z.enum(MERGE_FIELD_POLICIES).default("update_unedited");
+
+const MergeSettingsSchema = z
+  .object({
+    field_policies: z
+      .object({
+        "user.title": policy,
+        "user.firstname": policy,
+        "user.surname": policy,
+        "user.name": policy,
+        "user.emailaddress": policy,
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type MergeFieldPolicies = z.infer<typeof MergeSettingsSchema>["field_policies"];
+
 export const HaloSettingsSchema = z
   .object({
     /** Unset: the Worker's HALO_BASE_URL / HALO_TENANT / HALO_CLIENT_ID variables apply. */
@@ -173,10 +216,22 @@ export const HaloSettingsSchema = z
     client_id: z.string().min(1).max(200).optional(),
     scope: z.string().min(1).max(200).default("all"),
     custom_fields_enabled: z.boolean().default(true),
+    /**
+     * Client names written to HaloPSA: "strip" removes legal forms as the seed's cleansing does
+     * ("Harbour IT Ltd." → "Harbour IT"); "keep" writes the legal name, for MSPs who invoice the
+     * legal entity. Matching is unaffected: the company key ignores legal forms either way.
+     */
+    company_legal_suffix: z.enum(["strip", "keep"]).default("strip"),
     /** Rolling window HaloGate enforces; HaloPSA publishes 500 per 3 minutes. */
     rate_limit: rateLimitSchema.default({ requests: 500, window_seconds: 180 }),
     custom_fields: CustomFieldsSchema.prefault({}),
     lifecycle: LifecycleSchema.prefault({}),
+    /**
+     * A user or lead ticket LeadBridge wrote and someone deleted in HaloPSA: "recreate" writes
+     * the person again (audited `lead.recreated`), "skip" leaves them out and audits why. Neither
+     * ever fails the import.
+     */
+    on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
   })
   .strict();
 
@@ -185,6 +240,7 @@ export const ConfigSchema = z
     halopsa: HaloSettingsSchema.prefault({}),
     providers: ProvidersSchema.prefault({}),
     lists: ListRulesSchema.prefault({}),
+    merge: MergeSettingsSchema.prefault({}),
   })
   .strict()
   .openapi("IntegrationConfig");

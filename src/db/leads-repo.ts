@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Stage } from "../config/schema";
+import { legacyEmailSpelling } from "../domain/cleanse/email";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -22,13 +23,25 @@ export async function findLeadsByDedupKeys(db: Db, keys: string[]): Promise<Map<
 
 /**
  * Leads known by email under another dedup key (first seen without an email, say), so a
- * later record with the email still finds the same person.
+ * later record with the email still finds the same person. Rows written before email domains
+ * were stored in ASCII hold the Unicode spelling (`legacyEmailSpelling`); they are found too,
+ * and keyed by the normalised address asked for.
  */
 export async function findLeadsByEmails(db: Db, emails: string[]): Promise<Map<string, LeadRow>> {
+  const asked = new Map<string, string>();
+  for (const e of emails) {
+    const legacy = legacyEmailSpelling(e);
+    if (legacy !== null && !asked.has(legacy)) asked.set(legacy, e);
+  }
+  for (const e of emails) asked.set(e, e);
   const out = new Map<string, LeadRow>();
-  for (const part of chunk([...new Set(emails)], 90)) {
+  for (const part of chunk([...asked.keys()], 90)) {
     const rows = await db.select().from(leads).where(inArray(leads.email, part));
-    for (const r of rows) if (r.email) out.set(r.email, r);
+    for (const r of rows) {
+      const key = r.email === null ? undefined : asked.get(r.email);
+      // The current spelling wins over a legacy one when both exist.
+      if (key !== undefined && (r.email === key || !out.has(key))) out.set(key, r);
+    }
   }
   return out;
 }
@@ -55,35 +68,209 @@ export async function findCompaniesByIds(db: Db, ids: string[]): Promise<Map<str
   return out;
 }
 
-/** Inserts companies not yet known (a concurrent writer's row wins) and returns all of them. */
-export async function claimCompanies(
+/**
+ * Inserts companies not yet known (a concurrent writer's row wins) and returns all of them. For
+ * the HaloPSA index, which records companies that already exist in HaloPSA; imports take
+ * leases instead (`claimCompanies`).
+ */
+export async function insertNewCompanies(
   db: Db,
   rows: NewCompanyRow[],
 ): Promise<Map<string, CompanyRow>> {
-  if (rows.length > 0) {
-    await runBatch(
-      db,
-      rows.map((r) => db.insert(companies).values(r).onConflictDoNothing()),
-    );
-  }
+  await runBatch(
+    db,
+    rows.map((r) => db.insert(companies).values(r).onConflictDoNothing()),
+  );
   return findCompanies(
     db,
     rows.map((r) => r.companyKey),
   );
 }
 
-/** Inserts leads not yet known by dedup key; the UNIQUE index makes concurrent imports safe. */
-export async function claimLeads(db: Db, rows: NewLeadRow[]): Promise<Map<string, LeadRow>> {
-  if (rows.length > 0) {
-    await runBatch(
-      db,
-      rows.map((r) => db.insert(leads).values(r).onConflictDoNothing()),
-    );
-  }
+/** As `insertNewCompanies`, for people the HaloPSA index found. */
+export async function insertNewLeads(db: Db, rows: NewLeadRow[]): Promise<Map<string, LeadRow>> {
+  await runBatch(
+    db,
+    rows.map((r) => db.insert(leads).values(r).onConflictDoNothing()),
+  );
   return findLeadsByDedupKeys(
     db,
     rows.map((r) => r.dedupKey),
   );
+}
+
+/**
+ * A run's exclusive lease on rows (see src/pipeline/claims.ts): who holds it, until when, and
+ * the current time, all in epoch milliseconds.
+ */
+export interface Lease {
+  token: string;
+  nowMs: number;
+  expiresAt: number;
+}
+
+/** Free, expired, or already ours: a row this lease may take. */
+function takeable(table: typeof leads | typeof companies, lease: Lease) {
+  return or(
+    isNull(table.claimToken),
+    lt(table.claimExpiresAt, lease.nowMs),
+    eq(table.claimToken, lease.token),
+  );
+}
+
+/**
+ * Takes the lease on people, in one D1 batch: new people are inserted carrying the lease (the
+ * UNIQUE dedup key lets exactly one concurrent insert win), existing rows are taken only when
+ * free or expired. D1 has one writer, so each row ends up with exactly one holder. Returns the
+ * rows as they are now; the caller keeps those carrying its token.
+ */
+export async function claimLeads(
+  db: Db,
+  lease: Lease,
+  wanted: { inserts: NewLeadRow[]; dedupKeys: string[]; ids: string[] },
+): Promise<LeadRow[]> {
+  const claim = { claimToken: lease.token, claimExpiresAt: lease.expiresAt };
+  const keys = [...new Set([...wanted.dedupKeys, ...wanted.inserts.map((r) => r.dedupKey)])];
+  await runBatch(db, [
+    ...wanted.inserts.map((r) =>
+      db
+        .insert(leads)
+        .values({ ...r, ...claim })
+        .onConflictDoNothing(),
+    ),
+    ...chunk(keys, 90).map((part) =>
+      db
+        .update(leads)
+        .set(claim)
+        .where(and(inArray(leads.dedupKey, part), takeable(leads, lease))),
+    ),
+    ...chunk([...new Set(wanted.ids)], 90).map((part) =>
+      db
+        .update(leads)
+        .set(claim)
+        .where(and(inArray(leads.id, part), takeable(leads, lease))),
+    ),
+  ]);
+  const rows = new Map<string, LeadRow>();
+  for (const r of (await findLeadsByDedupKeys(db, keys)).values()) rows.set(r.id, r);
+  for (const part of chunk([...new Set(wanted.ids)], 90)) {
+    for (const r of await db.select().from(leads).where(inArray(leads.id, part))) rows.set(r.id, r);
+  }
+  return [...rows.values()];
+}
+
+/**
+ * Takes the lease on companies that still need a HaloPSA client or site (a finished company is
+ * shared freely and needs no lease), inserting unknown ones with the lease. Returns every
+ * requested company as it is now, by company key.
+ */
+export async function claimCompanies(
+  db: Db,
+  lease: Lease,
+  wanted: { inserts: NewCompanyRow[]; keys: string[] },
+): Promise<Map<string, CompanyRow>> {
+  const claim = { claimToken: lease.token, claimExpiresAt: lease.expiresAt };
+  const keys = [...new Set([...wanted.keys, ...wanted.inserts.map((r) => r.companyKey)])];
+  const unfinished = or(isNull(companies.haloClientId), isNull(companies.haloSiteId));
+  await runBatch(db, [
+    ...wanted.inserts.map((r) =>
+      db
+        .insert(companies)
+        .values({ ...r, ...claim })
+        .onConflictDoNothing(),
+    ),
+    ...chunk(keys, 90).map((part) =>
+      db
+        .update(companies)
+        .set(claim)
+        .where(and(inArray(companies.companyKey, part), unfinished, takeable(companies, lease))),
+    ),
+  ]);
+  return findCompanies(db, keys);
+}
+
+/**
+ * Before a HaloPSA write: renews every lease the run holds and sets (or clears) the rows'
+ * `write_pending` flag, but only on rows the run still holds. Returns the ids it could mark; a
+ * row missing from the answer was taken over (its lease expired) and must not be written.
+ */
+export async function markPending(
+  db: Db,
+  lease: Lease,
+  target: "leads" | "companies",
+  ids: string[],
+  on: boolean,
+): Promise<Set<string>> {
+  const table = target === "leads" ? leads : companies;
+  const renew = { claimExpiresAt: lease.expiresAt };
+  const mine = (t: typeof leads | typeof companies) => eq(t.claimToken, lease.token);
+  const marks = chunk([...new Set(ids)], 90).map((part) =>
+    db
+      .update(table)
+      .set({ writePending: on })
+      .where(and(inArray(table.id, part), mine(table)))
+      .returning({ id: table.id }),
+  );
+  const held = new Set<string>();
+  const [first, ...rest] = [
+    db.update(leads).set(renew).where(mine(leads)),
+    db.update(companies).set(renew).where(mine(companies)),
+    ...marks,
+  ];
+  const results = await db.batch([first, ...rest]);
+  for (const result of results.slice(2)) {
+    for (const r of result as { id: string }[]) held.add(r.id);
+  }
+  return held;
+}
+
+/**
+ * Which of these people and unfinished companies another run holds right now (and which held
+ * people are already in HaloPSA): one cheap read, so a caller waiting for them polls without
+ * taking (and releasing) anything.
+ */
+export async function heldKeys(
+  db: Db,
+  dedupKeys: string[],
+  companyKeys: string[],
+  nowMs: number,
+): Promise<{ held: Set<string>; finished: Set<string> }> {
+  const held = new Set<string>();
+  const finished = new Set<string>();
+  const live = (t: typeof leads | typeof companies) =>
+    and(isNotNull(t.claimToken), gte(t.claimExpiresAt, nowMs));
+  for (const part of chunk([...new Set(dedupKeys)], 90)) {
+    const rows = await db
+      .select({ key: leads.dedupKey, ticket: leads.haloTicketId })
+      .from(leads)
+      .where(and(inArray(leads.dedupKey, part), live(leads)));
+    for (const r of rows) {
+      held.add(r.key);
+      if (r.ticket !== null) finished.add(r.key);
+    }
+  }
+  for (const part of chunk([...new Set(companyKeys)], 90)) {
+    const rows = await db
+      .select({ key: companies.companyKey })
+      .from(companies)
+      .where(and(inArray(companies.companyKey, part), live(companies)));
+    for (const r of rows) held.add(r.key);
+  }
+  return { held, finished };
+}
+
+/** Ends a run's leases (after its results are recorded, or when it gives up). */
+export function releaseStatements(db: Db, token: string) {
+  return [
+    db
+      .update(leads)
+      .set({ claimToken: null, claimExpiresAt: null })
+      .where(eq(leads.claimToken, token)),
+    db
+      .update(companies)
+      .set({ claimToken: null, claimExpiresAt: null })
+      .where(eq(companies.claimToken, token)),
+  ];
 }
 
 export function updateCompanyStatement(db: Db, id: string, patch: Partial<NewCompanyRow>) {

@@ -3,7 +3,6 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import type { EventData, EventType, WebhookEventBody } from "../domain/webhook-events";
 import { newId } from "../ids";
-import type { AuditEntry } from "./audit";
 import type { Statement } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -67,6 +66,14 @@ export function guardedEventInsert(
   );
 }
 
+/** The fields of an audit entry (src/db/audit.ts) that say which event it announces. */
+interface AuditedDecision {
+  action: string;
+  leadId?: string | null;
+  entityId?: string | null;
+  detail?: unknown;
+}
+
 const Reason = z.object({ code: z.string(), message: z.string() });
 const StageStatus = z.object({ stage: z.string(), status: z.string() });
 const CreatedDetail = z.object({
@@ -90,7 +97,7 @@ const MergedDetail = z.object({
 const SuppressedDetail = z.object({ dedup_key: z.string(), reasons: z.array(Reason) });
 
 /** The events an import decision announces, read from its audit entry (one source of truth). */
-export function eventsFromAudit(entry: AuditEntry, now: Date): EventRow[] {
+export function eventsFromAudit(entry: AuditedDecision, now: Date): EventRow[] {
   const leadId = entry.leadId ?? entry.entityId ?? null;
   switch (entry.action) {
     case "lead.created": {
@@ -152,19 +159,14 @@ export function eventsFromAudit(entry: AuditEntry, now: Date): EventRow[] {
 }
 
 /**
- * The outbox statements for a set of audit entries, to append to the batch that commits the
- * decisions they describe. `only` limits the event types (a caller committing part of a run).
+ * The outbox statements for a set of audit entries, committed with them (`auditStatements`):
+ * the decisions they record and the events announcing them exist together or not at all.
  */
-export function outboxStatements(
-  db: Db,
-  entries: AuditEntry[],
-  now: Date,
-  only?: readonly EventType[],
-): Statement[] {
-  const events = entries
-    .flatMap((e) => eventsFromAudit(e, now))
-    .filter((e) => !only || only.includes(e.type as EventType));
-  return eventInserts(db, events);
+export function outboxStatements(db: Db, entries: AuditedDecision[], now: Date): Statement[] {
+  return eventInserts(
+    db,
+    entries.flatMap((e) => eventsFromAudit(e, now)),
+  );
 }
 
 /**

@@ -126,10 +126,20 @@ export const companies = sqliteTable(
     writePending: integer("write_pending", { mode: "boolean" }).notNull().default(false),
     /** Values LeadBridge last wrote to the client and site, per field (manual-edit detection). */
     written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /**
+     * An exclusive lease (src/pipeline/claims.ts): the run holding `claim_token` until
+     * `claim_expires_at` (epoch ms) is the only one allowed to write this row to HaloPSA; a crashed
+     * run's lease simply expires and the next run takes the row over.
+     */
+    claimToken: text("claim_token"),
+    claimExpiresAt: integer("claim_expires_at"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("companies_key_idx").on(t.companyKey)],
+  (t) => [
+    uniqueIndex("companies_key_idx").on(t.companyKey),
+    index("companies_claim_idx").on(t.claimToken),
+  ],
 );
 
 /** One row per person: the dedup index mapping the seed's dedup key to HaloPSA ids. */
@@ -160,6 +170,13 @@ export const leads = sqliteTable(
     canonical: text("canonical", { mode: "json" }).notNull(),
     /** Values LeadBridge last wrote to the user and ticket, per field. */
     written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /**
+     * As on companies: an exclusive lease (src/pipeline/claims.ts): the run holding `claim_token` until
+     * `claim_expires_at` (epoch ms) is the only one allowed to write this row to HaloPSA; a crashed
+     * run's lease simply expires and the next run takes the row over.
+     */
+    claimToken: text("claim_token"),
+    claimExpiresAt: integer("claim_expires_at"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -170,6 +187,7 @@ export const leads = sqliteTable(
     index("leads_source_idx").on(t.source, t.id),
     index("leads_ticket_idx").on(t.haloTicketId),
     index("leads_user_idx").on(t.haloUserId),
+    index("leads_claim_idx").on(t.claimToken),
   ],
 );
 

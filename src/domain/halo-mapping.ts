@@ -6,6 +6,7 @@ import {
   managementLevel,
   revenueBucket,
 } from "./buckets";
+import { stripLegalForm } from "./cleanse/company";
 import type { Phone } from "./cleanse/phone";
 import { type CanonicalLead, formatAddress, SOURCE_LABELS } from "./lead";
 
@@ -106,7 +107,7 @@ export interface HaloPayloads {
 export interface HaloMappingContext {
   halopsa: Pick<
     IntegrationConfig["halopsa"],
-    "custom_fields" | "lifecycle" | "custom_fields_enabled"
+    "custom_fields" | "lifecycle" | "custom_fields_enabled" | "company_legal_suffix"
   >;
   /** Our lead id (or dedup key): → Users.third_party_id and Faults.third_party_id_string. */
   leadId: string;
@@ -222,9 +223,10 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function companyDisplay(lead: CanonicalLead): string {
+function companyDisplay(lead: CanonicalLead, legalSuffix: "strip" | "keep"): string {
+  const name = lead.company.name;
   return (
-    lead.company.name ??
+    (name !== null && legalSuffix === "strip" ? stripLegalForm(name) : name) ??
     lead.company.domain ??
     // A lead without any company still needs a HaloPSA client; name it after the person.
     `Unknown company (${lead.person.full_name ?? lead.person.email ?? lead.person.phones[0]?.e164 ?? "lead"})`
@@ -234,7 +236,7 @@ function companyDisplay(lead: CanonicalLead): string {
 export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): HaloPayloads {
   const { person: p, company: c } = lead;
   const label = SOURCE_LABELS[lead.provenance.source];
-  const companyName = companyDisplay(lead);
+  const companyName = companyDisplay(lead, ctx.halopsa.company_legal_suffix);
   const lc = ctx.halopsa.lifecycle.lead;
 
   const directPhone = p.phones.find((x) => x.type !== "mobile");

@@ -75,7 +75,10 @@ export const PersonSchema = z.object({
 });
 
 export const CompanySchema = z.object({
-  /** Display name: legal suffix kept, recased only when ALL CAPS / all lower. */
+  /**
+   * Display name: legal suffix kept, recased only when ALL CAPS / all lower. HaloPSA gets it
+   * without the legal form unless config `halopsa.company_legal_suffix` is "keep".
+   */
   name: nstr,
   /** Compare key: legal suffixes stripped, folded, alphanumeric only. */
   name_key: nstr,

@@ -1,4 +1,4 @@
-import type { LifecycleIds } from "../config/schema";
+import type { LifecycleIds, MergeFieldPolicies, MergeFieldPolicy } from "../config/schema";
 import type { CustomFieldValue, FieldMap } from "./halo-mapping";
 
 /**
@@ -19,8 +19,13 @@ import type { CustomFieldValue, FieldMap } from "./halo-mapping";
  *   data when there is new data.
  * - conditional:longer_by_half (CF_102: update if empty or the new text is >1.5× longer),
  *   conditional:not_contained (CF_103/CF_104: update if empty or the new text is not already in
- *   it), conditional:dnc_sticky (CF_105: only ever false → true), conditional:fill_empty (every
- *   other field, e.g. names, email, title, client name: written only when HaloPSA has nothing).
+ *   it), conditional:dnc_sticky (CF_105: only ever false → true).
+ * - person fields follow config `merge.field_policies` (title, names, email):
+ *   conditional:update_unedited (default: a value LeadBridge wrote and nobody edited is replaced
+ *   by the newer one — the incoming lead is already the precedence merge of every provider's
+ *   latest record, so a lower-precedence source cannot displace a higher one's value),
+ *   conditional:fill_empty (written only while HaloPSA has nothing) or protected_field.
+ * - conditional:fill_empty: every other field — written only when HaloPSA has nothing.
  * - identity: our external keys (ref, third_party_id_string) are never rewritten.
  */
 
@@ -59,6 +64,8 @@ export interface MergeInput {
   ticket: TicketState;
   lifecycle: LifecycleIds;
   options: { update_existing: boolean };
+  /** Per person field policy (config `merge.field_policies`). */
+  policies: MergeFieldPolicies;
 }
 
 export interface MergeResult {
@@ -168,7 +175,10 @@ export function smartMerge(input: MergeInput): MergeResult {
       decisions.push(d("keep", "identity"));
       continue;
     }
-    if (PROTECTED_FIELDS.has(field)) {
+    const policy: MergeFieldPolicy | undefined = (
+      input.policies as Record<string, MergeFieldPolicy | undefined>
+    )[field];
+    if (PROTECTED_FIELDS.has(field) || policy === "protected") {
       decisions.push(
         same(current, incoming) ? d("keep", "unchanged") : d("preserve", "protected_field"),
       );
@@ -201,6 +211,11 @@ export function smartMerge(input: MergeInput): MergeResult {
     }
     if (ENRICHMENT_FIELDS.has(field)) {
       decisions.push(d("update", "enrichment_field"));
+      continue;
+    }
+    if (policy === "update_unedited") {
+      // Empty, or still what LeadBridge last wrote (a manual edit was caught above).
+      decisions.push(d("update", "conditional:update_unedited"));
       continue;
     }
     const cond = CONDITIONAL_FIELDS[field];

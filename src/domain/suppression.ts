@@ -1,5 +1,11 @@
 import { countryToIso2 } from "./cleanse/country";
-import { emailDomain, normaliseEmail } from "./cleanse/email";
+import {
+  emailDomain,
+  legacyDomainSpelling,
+  legacyEmailSpelling,
+  normaliseEmail,
+  toAsciiDomain,
+} from "./cleanse/email";
 import { normalisePhone } from "./cleanse/phone";
 import { websiteToDomain } from "./cleanse/website";
 import type { CanonicalLead } from "./lead";
@@ -7,10 +13,13 @@ import type { CanonicalLead } from "./lead";
 /**
  * Suppression matching. The local suppression store is the source of truth (DESIGN: no provider
  * has a suppression API); this module only normalises keys so that storing and checking agree.
- * - email: normalised like lead emails (trim, mailto:, lower case) → case-insensitive match;
+ * - email: normalised like lead emails (trim, mailto:, NFC, lower case, domain in ASCII) →
+ *   a match whatever the letter case, Unicode composition or domain spelling;
  * - phone: E.164 (a number without "+" needs a country);
- * - domain: bare domain — a domain entry blocks EVERY person at that domain (company domain or
- *   email domain), so it is a deliberate, wide block.
+ * - domain: bare domain in its ASCII (punycode) form — a domain entry blocks EVERY person at that
+ *   domain (company domain or email domain), so it is a deliberate, wide block.
+ * Entries stored before domains were converted to ASCII hold the Unicode spelling; a lead's
+ * lookup keys include that spelling too, so they keep blocking.
  */
 export type SuppressionKind = "email" | "phone" | "domain";
 
@@ -55,22 +64,34 @@ export function normaliseSuppressionKey(
       const d = websiteToDomain(
         value.includes("@") ? value.slice(value.lastIndexOf("@") + 1) : value,
       );
-      return d === null ? null : { kind, value: d };
+      const ascii = d === null ? null : toAsciiDomain(d);
+      return ascii === null ? null : { kind, value: ascii };
     }
   }
 }
 
-/** Every key to look up for a lead: its email, its email's domain, every phone, its company domain. */
+/**
+ * Every key to look up for a lead: its email, its email's domain, every phone, its company
+ * domain — each domain in ASCII form plus its pre-ASCII Unicode spelling, if any.
+ */
 export function leadSuppressionKeys(lead: CanonicalLead): LeadSuppressionKey[] {
   const keys: LeadSuppressionKey[] = [];
   const add = (k: LeadSuppressionKey) => {
     if (!keys.some((x) => x.kind === k.kind && x.value === k.value)) keys.push(k);
   };
+  const addDomain = (domain: string, field: string) => {
+    const ascii = toAsciiDomain(domain);
+    if (ascii !== null) add({ kind: "domain", value: ascii, field });
+    const legacy = ascii === null ? null : legacyDomainSpelling(ascii);
+    if (legacy !== null) add({ kind: "domain", value: legacy, field });
+  };
   const email = lead.person.email;
   if (email !== null) {
     add({ kind: "email", value: email, field: "person.email" });
+    const legacy = legacyEmailSpelling(email);
+    if (legacy !== null) add({ kind: "email", value: legacy, field: "person.email" });
     const d = emailDomain(email);
-    if (d !== null) add({ kind: "domain", value: d, field: "person.email" });
+    if (d !== null) addDomain(d, "person.email");
   }
   lead.person.phones.forEach((p, i) => {
     add({ kind: "phone", value: p.e164, field: `person.phones[${i}]` });
@@ -78,9 +99,7 @@ export function leadSuppressionKeys(lead: CanonicalLead): LeadSuppressionKey[] {
   if (lead.company.phone !== null) {
     add({ kind: "phone", value: lead.company.phone.e164, field: "company.phone" });
   }
-  if (lead.company.domain !== null) {
-    add({ kind: "domain", value: lead.company.domain, field: "company.domain" });
-  }
+  if (lead.company.domain !== null) addDomain(lead.company.domain, "company.domain");
   return keys;
 }
 

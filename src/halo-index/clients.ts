@@ -1,8 +1,8 @@
 import { runBatch, type Statement } from "../db/batch";
 import {
   type CompanyRow,
-  claimCompanies,
   findCompanies,
+  insertNewCompanies,
   type NewCompanyRow,
   updateCompanyStatement,
 } from "../db/leads-repo";
@@ -101,7 +101,7 @@ export async function indexClients(ctx: IndexContext, page: ClientRecord[]): Pro
     });
   }
 
-  const claimed = await claimCompanies(
+  const claimed = await insertNewCompanies(
     ctx.db,
     fresh.map((f) => f.row),
   );

@@ -2,9 +2,9 @@ import { runBatch, type Statement } from "../db/batch";
 import { findCompaniesByHaloClientIds, findLeadsByIds } from "../db/halo-lookups-repo";
 import {
   type CompanyRow,
-  claimLeads,
   findLeadsByDedupKeys,
   findLeadsByEmails,
+  insertNewLeads,
   type LeadRow,
   type NewLeadRow,
   updateLeadStatement,
@@ -129,7 +129,7 @@ export async function indexUsers(ctx: IndexContext, page: UserRecord[]): Promise
     fresh.push({ seed: s, row: newLeadRow(s, ctx.now) });
   }
 
-  const claimed = await claimLeads(
+  const claimed = await insertNewLeads(
     ctx.db,
     fresh.map((f) => f.row),
   );

@@ -11,7 +11,7 @@ import { compact } from "./writes";
 export type KeyLookup =
   /** A list filter the API applies exactly (e.g. `third_party_id_string` on Tickets). */
   | { kind: "filter"; param: string }
-  /** `advanced_search` equality (filter_type 2, CIPP Get-HaloUser.ps1, §3.2). */
+  /** `advanced_search` equality (filter_type 2, CIPP Get-HaloUser.ps1, halopsa-api.md §3.2). */
   | { kind: "advanced_search" }
   /** Records of one parent listed by a filter (Actions of a ticket). */
   | { kind: "scoped"; param: string; scope: (key: string) => string };
@@ -41,7 +41,7 @@ export async function getById<R extends { id: number }>(
 ): Promise<R> {
   const request: HaloRequest = { method: "GET", path: `${entity.path}/${id}` };
   const body = await read(halo, request);
-  // Usually the bare object; some versions wrap it as {tickets:[obj]} (asachs01, §3.2).
+  // Usually the bare object; some versions wrap it as {tickets:[obj]} (asachs01, halopsa-api.md §3.2).
   const wrapped = z.looseObject({ [entity.key]: z.array(z.unknown()).min(1) }).safeParse(body);
   const candidate = wrapped.success ? wrapped.data[entity.key]?.[0] : body;
   const parsed = entity.record.safeParse(candidate);
@@ -86,7 +86,7 @@ const isInvalidAdvancedSearch = (err: unknown) =>
   /advanced search/i.test(err.message);
 
 /**
- * Records whose external key equals `key` exactly. `search=` is fuzzy (§3.2), so whatever the
+ * Records whose external key equals `key` exactly. `search=` is fuzzy (halopsa-api.md §3.2), so whatever the
  * query, the match is re-checked here. A tenant that refuses `advanced_search` on the field
  * ("Invalid advanced search parameter") is scanned page by page instead.
  */
@@ -122,7 +122,7 @@ export async function findByKey<R extends { id: number }, W extends Record<strin
 }
 
 export interface UpsertOptions<R> {
-  /** Items per POST; HaloAPI batches 100 (§6.5). */
+  /** Items per POST; HaloAPI batches 100 (halopsa-api.md §6.5). */
   chunkSize?: number;
   /**
    * A previous attempt (a re-delivered queue message) may already have created these records:
@@ -148,7 +148,7 @@ const DEFAULT_CHUNK = 50;
 const DEFAULT_ROUNDS = 6;
 
 /**
- * Array upsert (`POST /api/<Entity>` takes an array: no id creates, an id updates, §3.1), in
+ * Array upsert (`POST /api/<Entity>` takes an array: no id creates, an id updates, halopsa-api.md §3.1), in
  * chunks. A failure that may have written (5xx, a lost response) is never re-POSTed blindly: the
  * chunk's external keys are looked up first and only the records still absent are sent again.
  * Items without an id must carry an external key, or a retry could duplicate them.
@@ -243,7 +243,7 @@ async function upsertChunk<R extends { id: number }, W extends Record<string, un
     }
     const outcome = await write(halo, {
       ...request,
-      // Ask for every saved record back; without it a multi-item POST returns one (§3.1).
+      // Ask for every saved record back; without it a multi-item POST returns one (halopsa-api.md §3.1).
       query: { returnall: true },
       body: pending.map((p) => p.body),
     });

@@ -60,7 +60,7 @@ function apiUrl(settings: HaloTenantSettings, request: HaloRequest): string {
   return url.toString();
 }
 
-/** The OAuth error name, if the token endpoint sent one (`invalid_client`, §2). */
+/** The OAuth error name, if the token endpoint sent one (`invalid_client`, halopsa-api.md §2). */
 function oauthError(body: unknown, status: number): string {
   if (typeof body === "object" && body !== null && "error" in body) {
     return `HaloPSA refused the API credentials (${String(body.error)})`;
@@ -116,7 +116,7 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
       });
       if (res.kind !== "http") return res;
       if (round === 0 && looksLikeExpiredToken(res.status, res.body, res.text)) {
-        // Tokens are refreshed by requesting a new one, once (panoramicdata, dotMARC, §2).
+        // Tokens are refreshed by requesting a new one, once (panoramicdata, dotMARC, halopsa-api.md §2).
         stale = token;
         continue;
       }
@@ -345,7 +345,7 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
     this.store.finish(slot, done);
 
     if (status === 429) {
-      // No Retry-After to trust (§4): the cool-down and the lowered budget are ours to choose.
+      // No Retry-After to trust (halopsa-api.md §4): the cool-down and the lowered budget are ours to choose.
       this.store.count("responses_429");
       const next = after429(this.store.pressure(), done, reservedAt, limit.windowMs);
       this.store.setPressure(next);

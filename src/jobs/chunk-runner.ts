@@ -21,7 +21,17 @@ import { JobOptionsSchema } from "./job-options";
  */
 const CONSUMER_WAIT_MS = 5_000;
 
-export type ChunkResult = { kind: "done" } | { kind: "retry"; reason: string };
+/**
+ * How soon a chunk whose people another import was writing comes back: that import usually
+ * finishes within a second or two, and waiting for it spends no retry.
+ */
+const BUSY_REDELIVERY_S = 2;
+
+export type ChunkResult =
+  | { kind: "done" }
+  | { kind: "retry"; reason: string }
+  /** Some people were held by another writer: re-send after `delaySeconds`, no retry spent. */
+  | { kind: "defer"; delaySeconds: number };
 
 /**
  * Imports the pending leads of one chunk and records each outcome on its job item. Items
@@ -53,6 +63,9 @@ export async function runChunk(
   const outcomes = await importLeads(
     ctx,
     items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
+    // Another chunk creating a shared company is usually done within a few seconds: waiting
+    // for it here is cheaper than a re-delivery.
+    { waitForBusyMs: CONSUMER_WAIT_MS },
   );
 
   const byIndex = new Map<number, ImportOutcome[]>();
@@ -65,6 +78,10 @@ export async function runChunk(
     return { kind: "retry", reason: firstError(outcomes) };
   }
   await record(env, jobId, byIndex, now, { keepFailedPending: false });
+  // People another import is writing stay pending; the chunk comes back once it is done.
+  if (outcomes.some((o) => o.action === "deferred")) {
+    return { kind: "defer", delaySeconds: BUSY_REDELIVERY_S };
+  }
   return finish(env, jobId, now);
 }
 
@@ -81,6 +98,7 @@ async function record(
   for (const [idx, list] of byIndex) {
     const primary = list.find((o) => o.action !== "rejected" && o.action !== "failed") ?? list[0];
     if (!primary) continue;
+    if (list.some((o) => o.action === "deferred")) continue;
     const failed = primary.action === "failed";
     if (failed && opts.keepFailedPending) continue;
     statements.push(

@@ -62,6 +62,13 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
           message.retry({ delaySeconds: backoffSeconds(message.attempts) });
           continue;
         }
+        if (result.kind === "defer") {
+          // Another import holds some of these people: a fresh message, like a throttle, so
+          // waiting for it never uses up the retry budget.
+          await env.JOBS.send(body, { delaySeconds: result.delaySeconds });
+          message.ack();
+          continue;
+        }
       }
       if (body.type === "halo.index") await runIndexPage(env, body, new Date());
       message.ack();

@@ -5,6 +5,12 @@ import { haloPort } from "./halo-adapter";
 import type { HaloPort } from "./halo-port";
 import type { ImportOptions } from "./options";
 
+/** How long a run's leases last and which clock they read (claims.ts). */
+export interface LeaseSettings {
+  ttlMs: number;
+  clock: () => number;
+}
+
 /** Everything one import run needs; `now` is fixed per run so every record agrees on time. */
 export interface ImportContext {
   db: Db;
@@ -15,6 +21,8 @@ export interface ImportContext {
   actor: string;
   requestId: string | null;
   options: ImportOptions;
+  /** Lease length and clock for the run's claims; tests shorten or move them. */
+  leases?: LeaseSettings;
 }
 
 export interface ImportContextParams {

@@ -1,5 +1,6 @@
 import type { IntegrationConfig } from "../config/schema";
 import { type CustomFieldValue, HALO_FIELDS } from "../domain/halo-mapping";
+import { AppError } from "../errors";
 import { haloClient } from "../halo/client";
 import { upsertClients } from "../halo/resources/clients";
 import { upsertSites } from "../halo/resources/sites";
@@ -113,8 +114,8 @@ async function getEach<R, V>(
       const v = view(await get(halo, id));
       out.set(v.id, v);
     } catch (err) {
-      // A record deleted in HaloPSA is simply absent; anything else is a real failure.
-      if (!(err instanceof Error && "code" in err && err.code === "RESOURCE_NOT_FOUND")) throw err;
+      // A record deleted in HaloPSA (404) is simply absent; anything else is a real failure.
+      if (!(err instanceof AppError && err.details?.upstream_status === 404)) throw err;
     }
   }
   return out;

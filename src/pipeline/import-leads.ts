@@ -1,12 +1,14 @@
-import { type AuditEntry, writeAudit } from "../db/audit";
+import { type AuditEntry, auditStatements, writeAudit } from "../db/audit";
 import { runBatch } from "../db/batch";
-import { findLeadsByDedupKeys, findLeadsByEmails } from "../db/leads-repo";
-import { outboxStatements } from "../db/outbox-repo";
+import { findLeadsByDedupKeys, findLeadsByEmails, heldKeys, loadSources } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
+import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
+import { RunClaims } from "./claims";
 import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
+import { deferredOutcomes, dryRunCreates } from "./create-outcomes";
 import { mergeLeads } from "./merge-leads";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
@@ -19,17 +21,30 @@ export interface ImportInput {
   data: unknown;
 }
 
+export interface ImportRunOptions {
+  /**
+   * How long to wait for people (or companies) another run is writing before answering
+   * "deferred" for them: a single sync waits a few seconds, a queue chunk hands them back at
+   * once (0) and is re-delivered shortly.
+   */
+  waitForBusyMs?: number;
+  /** Injected for tests; defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * The import path shared by single syncs, bulk chunks and provider syncs: normalise, suppress,
  * de-duplicate against D1, then create or merge in HaloPSA with as few calls as the API allows.
- * With `ctx.halo === null` it is a dry run: the same decisions, nothing written.
+ * With `ctx.halo === null` it is a dry run: the same decisions, taken in memory, nothing written.
  *
  * Every submitted index gets exactly one outcome. State is persisted after each HaloPSA phase,
- * so a run cut short (throttled, crashed) resumes on retry without creating anything twice.
+ * so a run cut short (throttled, crashed) resumes on retry without creating anything twice;
+ * leases (claims.ts) make each person's and company's writes exclusive to one run at a time.
  */
 export async function importLeads(
   ctx: ImportContext,
   inputs: ImportInput[],
+  run: ImportRunOptions = {},
 ): Promise<ImportOutcome[]> {
   const outcomes: ImportOutcome[] = [];
   const audit: AuditEntry[] = [];
@@ -63,25 +78,26 @@ export async function importLeads(
   }
 
   // Provider opt-outs become local suppressions first, so they block this import and every
-  // later one, whichever provider the person comes back from.
-  if (ctx.halo !== null) {
-    const optOuts = items.flatMap((it) => providerOptOutSuppressions(it.lead, ctx.now));
-    await addSuppressions(
-      ctx.db,
-      optOuts.map((e) => ({
-        kind: e.kind,
-        value: e.value,
-        reason: e.reason,
-        origin: e.origin,
-        createdBy: ctx.actor,
-      })),
-      ctx.now,
-    );
-  }
+  // later one, whichever provider the person comes back from. A dry run keeps them in memory
+  // and takes the same decision.
+  const optOuts = items
+    .flatMap((it) => providerOptOutSuppressions(it.lead, ctx.now))
+    .map((e) => ({
+      kind: e.kind,
+      value: e.value,
+      reason: e.reason,
+      origin: e.origin,
+      createdBy: ctx.actor,
+    }));
+  if (ctx.halo !== null) await addSuppressions(ctx.db, optOuts);
   const suppressionRows = await findSuppressions(
     ctx.db,
     items.flatMap((it) => it.suppressionKeys.map((k) => ({ kind: k.kind, value: k.value }))),
   );
+  if (ctx.halo === null) {
+    const at = ctx.now.toISOString();
+    suppressionRows.push(...optOuts.map((e) => ({ ...e, id: "(dry-run)", createdAt: at })));
+  }
   const live: WorkItem[] = [];
   for (const it of items) {
     const verdict = applySuppressions(it, suppressionRows);
@@ -106,54 +122,226 @@ export async function importLeads(
   }
 
   const grouped = groupByPerson(live);
-  await attachExisting(ctx, grouped);
-
-  const toCreate = grouped.filter(
-    (it) => it.existing === null || it.existing.haloTicketId === null,
-  );
-  const toMerge = grouped.filter((it) => it.existing !== null && it.existing.haloTicketId !== null);
-  // Merges are planned first so their updates ride in the same array POSTs as the creates.
-  const merged = await mergeLeads(ctx, toMerge);
-  const created = await createLeads(ctx, toCreate, merged);
-  outcomes.push(...created.outcomes);
-  if (created.updateError === null) {
-    // The merges' events (lead.updated, lead.status_changed) commit with them (the outbox).
-    if (ctx.halo !== null)
-      await runBatch(ctx.db, [
-        ...merged.statements,
-        ...outboxStatements(ctx.db, merged.audit, ctx.now),
-      ]);
-    outcomes.push(...merged.outcomes);
-    audit.push(...created.audit, ...merged.audit);
-  } else {
-    const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
-    outcomes.push(
-      ...merged.outcomes.map((o) =>
-        o.action === "updated" ? { ...o, action: "failed" as const, error } : o,
-      ),
-    );
-    // A merge HaloPSA did not take is still a decision worth an audit entry: say it failed.
-    audit.push(
-      ...created.audit,
-      ...merged.audit.map((a) =>
-        a.action === "lead.updated"
-          ? {
-              ...a,
-              action: "lead.failed",
-              rule: "EXTERNAL_API_ERROR",
-              detail: { error, merge: a.detail },
-            }
-          : a,
-      ),
-    );
+  if (ctx.halo === null) {
+    outcomes.push(...(await dryRun(ctx, grouped)));
+    return outcomes.sort((a, b) => a.index - b.index);
   }
-
-  if (ctx.halo !== null) {
-    // A suppressed lead changes nothing but the audit log: its event commits with that entry.
-    const events = outboxStatements(ctx.db, audit, ctx.now, ["lead.suppressed"]);
-    await writeAudit(ctx.db, audit, ctx.now, events);
-  }
+  outcomes.push(...(await writeWithClaims(ctx, grouped, run)));
+  await writeAudit(ctx.db, audit, ctx.now);
   return outcomes.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Writes the batch in passes: each pass takes the leases it can, writes those people and
+ * releases everything; people another run holds are retried after a short, growing pause
+ * while the caller's patience lasts. Nothing is held while waiting, so runs never deadlock.
+ */
+async function writeWithClaims(
+  ctx: ImportContext,
+  items: WorkItem[],
+  run: ImportRunOptions,
+): Promise<ImportOutcome[]> {
+  const sleep = run.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clock = ctx.leases?.clock ?? Date.now;
+  const deadline = Date.now() + (run.waitForBusyMs ?? 0);
+  const outcomes: ImportOutcome[] = [];
+  let todo = items;
+  let attempt = 0;
+  while (todo.length > 0) {
+    const pass = await writePass(ctx, todo);
+    outcomes.push(...pass.outcomes);
+    todo = pass.busy;
+    // Wait until one of them is free: a single read per poll, so waiting runs do not crowd
+    // D1 while the holder works (twenty syncs of one person take turns, one merge each).
+    let ready = false;
+    while (todo.length > 0 && !ready) {
+      const delay = busyDelayMs(++attempt);
+      if (Date.now() + delay > deadline) break;
+      await sleep(delay);
+      const keys = await heldKeys(
+        ctx.db,
+        todo.map((it) => it.dedupKey.value),
+        todo.flatMap((it) => (it.companyKey ? [it.companyKey.value] : [])),
+        clock(),
+      );
+      // Free to take, or finished by its holder (the next pass may answer from that result).
+      ready = todo.some(
+        (it) =>
+          keys.finished.has(it.dedupKey.value) ||
+          (!keys.held.has(it.dedupKey.value) &&
+            !(it.companyKey && keys.held.has(it.companyKey.value))),
+      );
+    }
+    if (!ready) break;
+  }
+  outcomes.push(...todo.flatMap(deferredOutcomes));
+  return outcomes;
+}
+
+/** 20 ms doubling to 250 ms, with jitter so waiting runs do not come back in lockstep. */
+function busyDelayMs(attempt: number): number {
+  const ceiling = Math.min(250, 20 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/**
+ * One pass: take the people's leases, plan the merges, create the new people (their merges
+ * riding along), then record results, audit and the release of every lease in one D1 batch.
+ */
+async function writePass(
+  ctx: ImportContext,
+  items: WorkItem[],
+): Promise<{ outcomes: ImportOutcome[]; busy: WorkItem[] }> {
+  const claims = new RunClaims(ctx.db, ctx.leases);
+  try {
+    for (const it of items) it.recreated = undefined;
+    await attachExisting(ctx, items);
+    const taken = await claims.takeLeads(ctx, items);
+    const { held } = taken;
+    // The same record another run has just written needs no writer of its own.
+    const unchanged = await answerFromFinished(ctx, taken.busy);
+    const busy = unchanged.rest;
+    if (held.length === 0) {
+      await writeAudit(ctx.db, unchanged.audit, ctx.now);
+      return { outcomes: unchanged.outcomes, busy };
+    }
+
+    const toCreate = held.filter((it) => it.existing?.haloTicketId == null);
+    const toMerge = held.filter((it) => it.existing?.haloTicketId != null);
+    // Merges are planned first so their updates ride in the same array POSTs as the creates.
+    const merged = await mergeLeads(ctx, toMerge);
+    const created = await createLeads(ctx, claims, [...toCreate, ...merged.recreate], merged);
+
+    const outcomes = [...unchanged.outcomes, ...created.outcomes];
+    const audit = [...unchanged.audit, ...created.audit];
+    const statements = [...created.statements];
+    if (created.updateError === null) {
+      statements.push(...merged.statements);
+      outcomes.push(...merged.outcomes);
+      audit.push(...merged.audit);
+    } else {
+      const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
+      outcomes.push(
+        ...merged.outcomes.map((o) =>
+          o.action === "updated" ? { ...o, action: "failed" as const, error } : o,
+        ),
+      );
+      // A merge HaloPSA did not take is still a decision worth an audit entry: say it failed.
+      audit.push(
+        ...merged.audit.map((a) =>
+          a.action === "lead.updated"
+            ? {
+                ...a,
+                action: "lead.failed",
+                rule: "EXTERNAL_API_ERROR",
+                detail: { error, merge: a.detail },
+              }
+            : a,
+        ),
+      );
+    }
+    await runBatch(ctx.db, [
+      ...statements,
+      ...auditStatements(ctx.db, audit, ctx.now),
+      ...claims.releaseStatements(),
+    ]);
+    return { outcomes, busy: [...busy, ...created.busy] };
+  } catch (err) {
+    // Throttled or failed mid-run: give the leases back now rather than at expiry. What was
+    // written is on the rows (`write_pending`), so the next run resumes without duplicates.
+    await claims.release().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * People another run holds whose lead is finished and whose stored record from this provider
+ * is the one submitted now (a retried or duplicated request): nothing would change, so they
+ * are answered "preserved" from that result without a lease — no HaloPSA call, no row write.
+ */
+async function answerFromFinished(
+  ctx: ImportContext,
+  items: WorkItem[],
+): Promise<{ outcomes: ImportOutcome[]; audit: AuditEntry[]; rest: WorkItem[] }> {
+  const finished = items.filter((it) => it.existing?.haloTicketId != null);
+  if (finished.length === 0) return { outcomes: [], audit: [], rest: items };
+  const sources = await loadSources(
+    ctx.db,
+    finished.map((it) => it.existing?.id ?? ""),
+  );
+  const outcomes: ImportOutcome[] = [];
+  const audit: AuditEntry[] = [];
+  const rest: WorkItem[] = [];
+  for (const it of items) {
+    const row = it.existing;
+    const stored = row
+      ? sources.get(row.id)?.find((s) => s.source === it.lead.provenance.source)
+      : undefined;
+    if (!row || row.haloTicketId === null || !stored || !sameRecord(stored.record, it.lead)) {
+      rest.push(it);
+      continue;
+    }
+    const reasons = [
+      { code: "unchanged", message: "the same record was just written by a concurrent import" },
+    ];
+    for (const index of it.indexes) {
+      const o = emptyOutcome(index, "preserved");
+      o.lead_id = row.id;
+      o.halopsa = {
+        client_id: row.haloClientId,
+        site_id: row.haloSiteId,
+        user_id: row.haloUserId,
+        ticket_id: row.haloTicketId,
+      };
+      o.actions_taken = [...it.actions, "lead_preserved"];
+      o.quality_score = it.score;
+      o.lists = row.lists;
+      o.reasons = reasons;
+      o.issues = it.warnings;
+      outcomes.push(o);
+    }
+    audit.push({
+      actor: ctx.actor,
+      action: "lead.preserved",
+      entity: "lead",
+      entityId: row.id,
+      leadId: row.id,
+      rule: "unchanged",
+      detail: { source: it.lead.provenance.source, reasons, indexes: it.indexes },
+      requestId: ctx.requestId,
+    });
+  }
+  return { outcomes, audit, rest };
+}
+
+/** Two records of one provider say the same, whenever they were fetched. */
+function sameRecord(stored: unknown, incoming: CanonicalLead): boolean {
+  const strip = (lead: unknown) => {
+    const parsed = CanonicalLeadSchema.safeParse(lead);
+    if (!parsed.success) return null;
+    const { fetched_at: _ignored, ...provenance } = parsed.data.provenance;
+    return stableJson({ ...parsed.data, provenance });
+  };
+  const a = strip(stored);
+  return a !== null && a === strip(incoming);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** What a sync would do now, decided in memory: nothing is claimed, read from HaloPSA or written. */
+async function dryRun(ctx: ImportContext, items: WorkItem[]): Promise<ImportOutcome[]> {
+  await attachExisting(ctx, items);
+  const toCreate = items.filter((it) => it.existing?.haloTicketId == null);
+  const toMerge = items.filter((it) => it.existing?.haloTicketId != null);
+  const merged = await mergeLeads(ctx, toMerge);
+  return [...dryRunCreates(ctx, toCreate), ...merged.outcomes];
 }
 
 /**

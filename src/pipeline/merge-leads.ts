@@ -33,14 +33,20 @@ export interface MergePlan {
   tickets: HaloRecordUpdate[];
   /** D1 changes to commit once HaloPSA has taken the updates. */
   statements: Statement[];
+  /**
+   * People whose user or ticket was deleted in HaloPSA, under `on_deleted: "recreate"`: their
+   * row forgets the deleted ids and they go through the create path again.
+   */
+  recreate: WorkItem[];
 }
 
 export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise<MergePlan> {
   if (items.length === 0)
-    return { outcomes: [], audit: [], users: [], tickets: [], statements: [] };
+    return { outcomes: [], audit: [], users: [], tickets: [], statements: [], recreate: [] };
   const halo = ctx.halo;
   const ids = ctx.config.halopsa.custom_fields;
   const lifecycle = ctx.config.halopsa.lifecycle;
+  const policies = ctx.config.merge.field_policies;
   const at = ctx.now.toISOString();
   const update_existing = ctx.options.update_existing && ctx.options.deduplication;
 
@@ -71,18 +77,21 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
       ticket: storedTicketState(ctx, row.stage, row.status),
       lifecycle,
       options: { update_existing },
+      policies,
     });
     return [{ it, row, lead, built, plan }];
   });
   const toRead = halo ? planned.filter((p) => p.plan.fields_updated.length > 0) : [];
+  const readsUser = (p: (typeof planned)[number]) =>
+    toRead.includes(p) && p.plan.fields_updated.some((f) => f.startsWith("user."));
   const [tickets, users] = halo
     ? await Promise.all([
         halo.getTickets(
           toRead.flatMap((p) => (p.row.haloTicketId === null ? [] : [p.row.haloTicketId])),
         ),
         halo.getUsers(
-          toRead
-            .filter((p) => p.plan.fields_updated.some((f) => f.startsWith("user.")))
+          planned
+            .filter(readsUser)
             .flatMap((p) => (p.row.haloUserId === null ? [] : [p.row.haloUserId])),
         ),
       ])
@@ -94,11 +103,33 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const ticketUpdates: HaloRecordUpdate[] = [];
   // D1 is only told about merges once HaloPSA has taken them (see importLeads).
   const statements: Statement[] = [];
+  const recreate: WorkItem[] = [];
 
-  for (const { it, row, lead, built, plan } of planned) {
+  for (const p of planned) {
+    const { it, row, lead, built, plan } = p;
     const ticket = row.haloTicketId === null ? undefined : tickets.get(row.haloTicketId);
     const user = row.haloUserId === null ? undefined : users.get(row.haloUserId);
     const wasRead = ticket !== undefined;
+    // Asked for and not there: deleted in HaloPSA (a read answered 404, or the list left it out).
+    const gone = [
+      ...(readsUser(p) && user === undefined ? (["user"] as const) : []),
+      ...(toRead.includes(p) && !wasRead ? (["ticket"] as const) : []),
+    ];
+    if (gone.length > 0 && ctx.config.halopsa.on_deleted === "recreate") {
+      it.recreated = {
+        gone: [...gone],
+        previous: { user_id: row.haloUserId, ticket_id: row.haloTicketId },
+      };
+      // The lead is written again as a new person, keeping what survived; a ticket that
+      // survived its user is moved to the new user (create-phases.ts).
+      it.existing = {
+        ...row,
+        haloUserId: gone.includes("user") ? null : row.haloUserId,
+        haloTicketId: gone.includes("ticket") ? null : row.haloTicketId,
+      };
+      recreate.push(it);
+      continue;
+    }
     // Unread records stand as LeadBridge last wrote them (the plan already found nothing to do,
     // or, for an unread user, no user field to change).
     const ticketState = ticket ?? storedTicketState(ctx, row.stage, row.status);
@@ -113,29 +144,28 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
           ticket: ticketState,
           lifecycle,
           options: { update_existing },
+          policies,
         })
       : plan;
-    // The ticket was deleted in HaloPSA: nothing to merge into, and re-creating it would undo
-    // somebody's decision, so the lead is left alone and the audit says why.
-    const ticketMissing = halo !== null && plan.fields_updated.length > 0 && !wasRead;
-    const decision = ticketMissing
-      ? {
-          action: "preserve" as const,
-          reasons: [
-            {
-              code: "halopsa_ticket_missing",
-              message: "the lead ticket no longer exists in HaloPSA",
-            },
-          ],
-        }
-      : decideImport({
-          validation: { ok: true, dedupKey: it.dedupKey },
-          suppression: [],
-          existing: { ticket: ticketState },
-          merge,
-          lifecycle,
-          options: { update_existing },
-        });
+    // Deleted in HaloPSA under `on_deleted: "skip"`: somebody's decision is kept, nothing is
+    // merged into what is left, and the audit says why.
+    const decision =
+      gone.length > 0
+        ? {
+            action: "preserve" as const,
+            reasons: gone.map((entity) => ({
+              code: `halopsa_${entity}_missing`,
+              message: `the lead's ${entity} no longer exists in HaloPSA`,
+            })),
+          }
+        : decideImport({
+            validation: { ok: true, dedupKey: it.dedupKey },
+            suppression: [],
+            existing: { ticket: ticketState },
+            merge,
+            lifecycle,
+            options: { update_existing },
+          });
     const action = decision.action === "update" ? "updated" : "preserved";
     const state = stageOf(lifecycle, ticketState.tickettype_id, ticketState.status_id);
 
@@ -228,7 +258,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
     });
   }
 
-  return { outcomes, audit, users: userUpdates, tickets: ticketUpdates, statements };
+  return { outcomes, audit, users: userUpdates, tickets: ticketUpdates, statements, recreate };
 }
 
 /** The incoming record merged with what other providers said before, by precedence. */

@@ -10,7 +10,13 @@ export const OUTCOME_ACTIONS = [
   "suppressed",
   "failed",
 ] as const;
-export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];
+export type OutcomeAction =
+  | (typeof OUTCOME_ACTIONS)[number]
+  /**
+   * Internal, never answered: another run holds the person or their company. A single sync
+   * waits and tries again; a bulk chunk leaves the item pending and comes back shortly.
+   */
+  | "deferred";
 
 /** What happened to one submitted record (or, for a multi-lead record, one of its leads). */
 export interface ImportOutcome {
@@ -31,6 +37,17 @@ export interface ImportOutcome {
   reasons: { code: string; message: string }[];
   issues: Issue[];
   error: { code: string; message: string } | null;
+}
+
+/**
+ * An outcome as the API shows it. "deferred" never reaches a caller (a sync answers 409, a
+ * chunk keeps the item pending, a dry run never defers); should one slip through it reads as
+ * "failed", which is what it is for that call.
+ */
+export function answeredOutcome(
+  o: ImportOutcome,
+): ImportOutcome & { action: Exclude<OutcomeAction, "deferred"> } {
+  return { ...o, action: o.action === "deferred" ? "failed" : o.action };
 }
 
 export function emptyOutcome(index: number, action: OutcomeAction): ImportOutcome {

@@ -15,4 +15,9 @@ export interface WorkItem {
   warnings: Issue[];
   actions: string[];
   existing: LeadRow | null;
+  /** Set when records LeadBridge wrote were deleted in HaloPSA and are being created again. */
+  recreated?: {
+    gone: ("user" | "ticket")[];
+    previous: { user_id: number | null; ticket_id: number | null };
+  };
 }

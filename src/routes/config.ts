@@ -25,8 +25,10 @@ const ConfigDocumentSchema = ConfigSchema.safeExtend({
 const ConfigPatchSchema = z.record(z.string(), z.unknown()).openapi("ConfigPatch", {
   description:
     "A JSON Merge Patch (RFC 7396) of the configuration: objects merge, arrays replace, null " +
-    "resets a setting to its default. The merged document must satisfy IntegrationConfig.",
-  example: { providers: { apollo: { rate_limit: { requests: 150, window_seconds: 60 } } } },
+    "resets a setting to its default. The merged document must satisfy IntegrationConfig. " +
+    "A provider's `rate_limit` may be the seed's bare number (requests per minute) or " +
+    "`{requests, window_seconds}`; it is stored as the object.",
+  example: { providers: { apollo: { rate_limit: 150 } } },
 });
 
 const etag = (version: number) => `"${version}"`;

@@ -28,7 +28,10 @@ const SuppressionSchema = z
   .object({
     id: z.string(),
     kind: KIND,
-    value: z.string().openapi({ description: "Normalised: lower-case email, E.164, bare domain" }),
+    value: z.string().openapi({
+      description:
+        "Normalised: NFC lower-case email with its domain in ASCII (punycode), E.164, bare ASCII domain",
+    }),
     reason: z.string().nullable(),
     origin: z.string().openapi({ description: "api, apollo, zoominfo, hunter or halopsa" }),
     created_by: z.string(),

@@ -5,7 +5,7 @@ import {
   authErrors,
   bearerSecurity,
   bodyErrors,
-  conflictError,
+  errorResponse,
   jsonBody,
   jsonResponse,
   upstreamError,
@@ -15,11 +15,19 @@ import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
 import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
-import type { ImportOutcome } from "../pipeline/outcome";
+import { answeredOutcome, type ImportOutcome } from "../pipeline/outcome";
 import { SyncLeadRequestSchema, SyncLeadResponseSchema } from "./lead-schemas";
 
 /** An interactive sync may wait this long for HaloPSA's window before answering 503. */
 const INTERACTIVE_WAIT_MS = 10_000;
+
+/**
+ * How long a sync waits for another import that is writing the same person (or their new
+ * company) before answering 409: that run usually finishes in well under a second, after which
+ * this one merges into its result.
+ */
+const BUSY_WAIT_MS = 12_000;
+const BUSY_RETRY_AFTER_S = 5;
 
 export const syncRoutes = newRouter();
 
@@ -42,7 +50,12 @@ syncRoutes.openapi(
       200: jsonResponse(SyncLeadResponseSchema, "Merged, preserved or suppressed"),
       ...bodyErrors,
       ...authErrors,
-      ...conflictError,
+      409: errorResponse(
+        "Another import kept writing this person (or their new company) to HaloPSA for longer " +
+          "than the sync waits (about 12 s); nothing was written. Retry after `Retry-After`: " +
+          "the retry merges into that import's result. Also: the `Idempotency-Key` is in use by " +
+          "a request still running.",
+      ),
       ...upstreamError,
       503: jsonResponse(z.object({}), "HaloPSA's rate limit is spent; retry after Retry-After"),
     },
@@ -56,9 +69,26 @@ syncRoutes.openapi(
       dryRun: false,
       maxWaitMs: INTERACTIVE_WAIT_MS,
     });
-    const outcomes = await importLeads(ctx, [{ index: 0, source: body.source, data: body.data }]);
+    const outcomes = await importLeads(ctx, [{ index: 0, source: body.source, data: body.data }], {
+      waitForBusyMs: BUSY_WAIT_MS,
+    });
     const refused = rejection(outcomes);
     if (refused) throw refused;
+    const deferred = outcomes.find((o) => o.action === "deferred");
+    if (deferred) {
+      throw new AppError(
+        "CONFLICT",
+        "Another import is writing this person to HaloPSA; retry shortly to merge into its result",
+        {
+          details: {
+            reason: "lead_busy",
+            lead_id: deferred.lead_id,
+            retry_after_seconds: BUSY_RETRY_AFTER_S,
+          },
+          headers: { "Retry-After": String(BUSY_RETRY_AFTER_S) },
+        },
+      );
+    }
     const failure = outcomes.find((o) => o.action === "failed");
     if (failure && outcomes.every((o) => o.action === "failed" || o.action === "rejected")) {
       throw new AppError("EXTERNAL_API_ERROR", failure.error?.message ?? "HaloPSA write failed", {
@@ -74,7 +104,7 @@ syncRoutes.openapi(
 function summary(primary: ImportOutcome, all: ImportOutcome[]) {
   return {
     success: primary.action !== "failed",
-    action: primary.action,
+    action: answeredOutcome(primary).action,
     lead_id: primary.lead_id,
     halopsa_ticket_id: primary.halopsa.ticket_id,
     halopsa: primary.halopsa,
@@ -85,7 +115,7 @@ function summary(primary: ImportOutcome, all: ImportOutcome[]) {
     fields_preserved: primary.fields_preserved,
     reasons: primary.reasons,
     warnings: primary.issues,
-    results: all,
+    results: all.map(answeredOutcome),
   };
 }
 

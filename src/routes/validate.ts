@@ -11,6 +11,7 @@ import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
 import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
+import { answeredOutcome } from "../pipeline/outcome";
 import { prepareRecord } from "../pipeline/prepare";
 import { ImportOptionsSchema, LeadDataSchema, OutcomeSchema, SourceSchema } from "./lead-schemas";
 
@@ -83,10 +84,10 @@ validateRoutes.openapi(
         warnings,
         errors,
         suggestions: suggestions(normalised[0] ?? null),
-        would: primary ? WOULD[primary.action] : "reject",
+        would: primary ? WOULD[answeredOutcome(primary).action] : "reject",
         quality_score: primary?.quality_score ?? null,
         normalised,
-        results: outcomes,
+        results: outcomes.map(answeredOutcome),
       },
       200,
     );

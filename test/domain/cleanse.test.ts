@@ -29,8 +29,11 @@ describe("email", () => {
     }
     expect(normaliseEmail("").kind).toBe("absent");
     expect(normaliseEmail(null).kind).toBe("absent");
-    // IDN domains stay in Unicode
-    expect(normaliseEmail("Jorg@Müller.de")).toEqual({ kind: "ok", email: "jorg@müller.de" });
+    // IDN domains are compared in their ASCII (punycode) form (DESIGN: RFC 6531 addresses)
+    expect(normaliseEmail("Jorg@Müller.de")).toEqual({
+      kind: "ok",
+      email: "jorg@xn--mller-kva.de",
+    });
   });
 });
 

@@ -35,12 +35,13 @@ describe("HaloPSA mapping", () => {
         expect(HALO_FIELDS[entity] as readonly string[]).toContain(key);
     }
     expect(p.client).toMatchObject({
-      name: "Acme Widgets Inc",
+      // The seed strips legal forms (config: halopsa.company_legal_suffix).
+      name: "Acme Widgets",
       website: "https://acme-example.com",
       ref: "domain:acme-example.com",
     });
     expect(p.site).toEqual({
-      name: "Acme Widgets Inc - Main Office",
+      name: "Acme Widgets - Main Office",
       client_id: null,
       ref: "domain:acme-example.com#main",
     });
@@ -54,7 +55,7 @@ describe("HaloPSA mapping", () => {
     });
     expect(p.user.notes).toContain("LinkedIn: https://linkedin.com/in/jane");
     expect(p.ticket).toMatchObject({
-      summary: "Jane Doe - Acme Widgets Inc",
+      summary: "Jane Doe - Acme Widgets",
       tickettype_id: 1,
       status_id: 1,
       priority_id: 3,

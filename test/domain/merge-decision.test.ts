@@ -46,6 +46,7 @@ function input(over: Partial<MergeInput>): MergeInput {
     },
     lifecycle,
     options: { update_existing: true },
+    policies: cfg.merge.field_policies,
     ...over,
   };
 }
@@ -100,7 +101,7 @@ describe("smart merge", () => {
     });
     expect(decision(r, "user.emailaddress")).toMatchObject({
       action: "update",
-      rule: "conditional:fill_empty",
+      rule: "conditional:update_unedited",
     });
   });
 
@@ -126,6 +127,73 @@ describe("smart merge", () => {
     expect(decision(r, "ticket.cf.do_not_contact")).toMatchObject({
       action: "preserve",
       rule: "conditional:dnc_sticky",
+    });
+  });
+
+  it("a job change updates a title nobody edited and preserves an edited one", () => {
+    const unedited = smartMerge(
+      input({
+        current: { "user.title": "IT Manager" },
+        lastWritten: { "user.title": "IT Manager" },
+      }),
+    );
+    expect(decision(unedited, "user.title")).toMatchObject({
+      action: "update",
+      rule: "conditional:update_unedited",
+    });
+    expect(unedited.updates["user.title"]).toBe("IT Director");
+    const edited = smartMerge(
+      input({
+        current: { "user.title": "Head of IT (acting)" },
+        lastWritten: { "user.title": "IT Manager" },
+      }),
+    );
+    expect(decision(edited, "user.title")).toMatchObject({
+      action: "preserve",
+      rule: "manual_edit",
+    });
+    expect(edited.updates["user.title"]).toBeUndefined();
+  });
+
+  it("person field policies come from config: fill_empty and protected", () => {
+    const state = {
+      current: { "user.title": "IT Manager", "user.surname": "" },
+      lastWritten: { "user.title": "IT Manager" },
+    };
+    const fill = smartMerge(
+      input({
+        ...state,
+        policies: { ...cfg.merge.field_policies, "user.title": "fill_empty" },
+      }),
+    );
+    expect(decision(fill, "user.title")).toMatchObject({
+      action: "preserve",
+      rule: "conditional:fill_empty",
+    });
+    const prot = smartMerge(
+      input({
+        ...state,
+        policies: {
+          ...cfg.merge.field_policies,
+          "user.title": "protected",
+          "user.surname": "protected",
+        },
+      }),
+    );
+    expect(decision(prot, "user.title")).toMatchObject({
+      action: "preserve",
+      rule: "protected_field",
+    });
+    expect(decision(prot, "user.surname")).toMatchObject({
+      action: "preserve",
+      rule: "protected_field",
+    });
+    expect(cfg.merge.field_policies).toEqual({
+      "user.title": "update_unedited",
+      "user.firstname": "update_unedited",
+      "user.surname": "update_unedited",
+      "user.name": "update_unedited",
+      "user.emailaddress": "update_unedited",
     });
   });
 

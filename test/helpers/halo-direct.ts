@@ -26,6 +26,15 @@ export class HaloDirect {
     return (await res.json()) as Record<string, unknown>;
   }
 
+  /** Deletes a record, as someone tidying up HaloPSA by hand would. */
+  async delete(path: string): Promise<void> {
+    const res = await fetch(`${this.tenant.baseUrl}/api/${path}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${await this.auth()}` },
+    });
+    if (!res.ok) throw new Error(`DELETE ${path}: ${res.status} ${await res.text()}`);
+  }
+
   private async auth(): Promise<string> {
     if (this.token) return this.token;
     const res = await fetch(`${this.tenant.baseUrl}/auth/token`, {

@@ -102,6 +102,49 @@ describe("configuration", () => {
     expect(res.body.halopsa.custom_fields.competitors).toBe(303);
   });
 
+  it("accepts the seed's own example: a bare rate_limit number is requests per minute", async () => {
+    const key = await issueKey(["admin"]);
+    const res = await api<ConfigDoc>("/config", {
+      method: "PUT",
+      headers: bearer(key),
+      json: { providers: { apollo: { rate_limit: 150 } } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.providers.apollo?.rate_limit).toEqual({ requests: 150, window_seconds: 60 });
+    const read = await api<ConfigDoc>("/config", { headers: bearer(key) });
+    expect(read.body.providers.apollo?.rate_limit).toEqual({ requests: 150, window_seconds: 60 });
+    const bad = await api<Envelope>("/config", {
+      method: "PUT",
+      headers: bearer(key),
+      json: { providers: { apollo: { rate_limit: 0 } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details?.field).toBe("providers.apollo.rate_limit.requests");
+  });
+
+  it("shows the merge's per-field policies and the legal-form switch, and validates them", async () => {
+    const key = await issueKey(["admin"]);
+    const read = await api<{
+      merge: { field_policies: Record<string, string> };
+      halopsa: { company_legal_suffix: string };
+    }>("/config", { headers: bearer(key) });
+    expect(read.body.merge.field_policies["user.title"]).toBe("update_unedited");
+    expect(read.body.halopsa.company_legal_suffix).toBe("strip");
+    const bad = await api<Envelope>("/config", {
+      method: "PUT",
+      headers: bearer(key),
+      json: { merge: { field_policies: { "user.title": "overwrite" } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details?.field).toBe("merge.field_policies.user.title");
+    const unknown = await api<Envelope>("/config", {
+      method: "PUT",
+      headers: bearer(key),
+      json: { merge: { field_policies: { "ticket.status_id": "update_unedited" } } },
+    });
+    expect(unknown.status).toBe(400);
+  });
+
   it("refuses a stale If-Match with 409", async () => {
     const key = await issueKey(["admin"]);
     const read = await api<ConfigDoc>("/config", { headers: bearer(key) });

@@ -40,7 +40,7 @@ export function haloGate(t: TenantContext): MiddlewareHandler {
     }
 
     // Whether token calls spend the budget is a knob (rate_limit_counts_auth, default true): the
-    // published limit says "API requests" and does not exempt the auth endpoint (§4, §8).
+    // published limit says "API requests" and does not exempt the auth endpoint (halopsa-api.md §4, §8).
     if (!isToken || knobs.rate_limit_counts_auth) {
       if (!t.window.admit(now, knobs.rate_limit, knobs.rate_window_seconds)) {
         t.stats.inc("rate_limited");
@@ -52,7 +52,7 @@ export function haloGate(t: TenantContext): MiddlewareHandler {
       const check = t.tokens.check(c.req.header("authorization"), now);
       if (!check.ok) {
         t.stats.inc("token_rejections");
-        // Expired tokens get 401, or 400 as some tenants answer (n8n#16857, §6.7).
+        // Expired tokens get 401, or 400 as some tenants answer (n8n#16857, halopsa-api.md §6.7).
         const status = check.reason === "expired" ? knobs.expired_token_status : 401;
         const headers: Record<string, string> = {};
         if (status === 401) {

@@ -80,7 +80,7 @@ export const CLOSED_STATUS_IDS: ReadonlySet<number> = new Set(
   STATUSES.filter((s) => s.type === 1).map((s) => s.id),
 );
 
-// Priority ids are strings on GET /api/Priority (panoramicdata FlexibleInt32Converter, §3.3);
+// Priority ids are strings on GET /api/Priority (panoramicdata FlexibleInt32Converter, halopsa-api.md §3.3);
 // the Policy schema types `id` as string and `priorityid` as int.
 export const PRIORITIES = [
   {

@@ -16,7 +16,7 @@ function display(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Read shape {id, name, label, type, value, display} with name filled from FieldInfo (§3.4). */
+/** Read shape {id, name, label, type, value, display} with name filled from FieldInfo (halopsa-api.md §3.4). */
 export function expandCustomFields(stored: unknown, selection: CustomFieldSelection) {
   if (!Array.isArray(stored) || selection === "none") return [];
   return (stored as StoredCustomField[])

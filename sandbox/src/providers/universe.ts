@@ -4,7 +4,7 @@ import { Rng } from "./prng";
  * The fixed world the three provider simulators serve: companies and the people working there,
  * generated from a seed. The same person appears in Apollo, ZoomInfo and Hunter (under each
  * provider's own id), as in reality, so cross-provider de-duplication can be exercised.
- * Shapes follow ../../../shared/reference/providers.md §1.4, §2.4 and §3.4; values are invented.
+ * Shapes follow docs/reference/providers.md §1.4, §2.4 and §3.4; values are invented.
  */
 
 export interface Company {

@@ -3,7 +3,8 @@ import { cleanString } from "./values";
 
 /**
  * Legal suffixes stripped for the compare/dedup key only (seed: "clean: name.replace(/\b(Inc|LLC|
- * Ltd|Corp)\b\.?/gi, '')", extended with common non-US forms). The display name keeps them.
+ * Ltd|Corp)\b\.?/gi, '')", extended with common non-US forms). This list is for matching only and
+ * must not change (it defines existing company keys); what HaloPSA sees is `stripLegalForm`.
  * Longest forms first so "Pty Ltd" wins over "Ltd".
  */
 const LEGAL_SUFFIXES = [
@@ -42,6 +43,63 @@ const LEGAL_SUFFIXES = [
 ];
 
 const SUFFIX_RE = new RegExp(`(?:[\\s,]+(?:${LEGAL_SUFFIXES.join("|")}))+\\s*$`, "iu");
+
+/**
+ * Legal forms removed from the name written to HaloPSA (seed "Data Cleansing Rules":
+ * `companyName.clean` strips Inc, LLC, Ltd and Corp; config `halopsa.company_legal_suffix`
+ * chooses "strip", the default, or "keep" for MSPs who invoice the legal entity). The seed's four
+ * plus their common international forms, documented in docs/reference/seed-differences.md:
+ * - English-speaking: Inc, Incorporated, LLC, LLP, Ltd, Limited, Corp, Corporation, PLC,
+ *   Pty Ltd, Pvt Ltd, Pte Ltd, Co. Ltd, Sdn Bhd, Bhd;
+ * - Europe: GmbH, GmbH & Co. KG, AG, KG, SE, S.A., SAS, SARL, S.à r.l., S.L., S.p.A., S.r.l.,
+ *   B.V., N.V., Oy, Oyj, AB, AS, ASA, A/S, ApS, Sp. z o.o., s.r.o.;
+ * - elsewhere: KK (Kabushiki Kaisha), Ltda, S.A. de C.V.
+ * Words that are part of many brand names ("Company", "Co", "Group", "Holdings") are not legal
+ * forms here: "Ford Motor Company" stays whole. Only trailing forms go, casing is untouched
+ * ("Harbour IT Ltd." → "Harbour IT", "IBM" stays "IBM"), and a name is never emptied.
+ */
+const LEGAL_FORMS = [
+  "gmbh\\s*&\\s*co\\.?\\s*kg",
+  "s\\.?\\s?a\\.?\\s+de\\s+c\\.?\\s?v\\.?",
+  "sp\\.?\\s?z\\s?o\\.?\\s?o\\.?",
+  "co\\.?,?\\s?ltd\\.?",
+  "(?:pty|pvt|pte)\\.?\\s?ltd\\.?",
+  "sdn\\.?\\s?bhd\\.?",
+  "s\\.?\\s?[àa]\\.?\\s?r\\.?\\s?l\\.?",
+  "s\\.?\\s?p\\.?\\s?a\\.?",
+  "s\\.?\\s?r\\.?\\s?[lo]\\.?",
+  "s\\.?\\s?a\\.?\\s?s\\.?",
+  "s\\.?\\s?[al]\\.?",
+  "[bn]\\.?\\s?v\\.?",
+  "l\\.?\\s?l\\.?\\s?[cp]\\.?",
+  "incorporated",
+  "corporation",
+  "limited",
+  "inc\\.?",
+  "ltd\\.?",
+  "ltda\\.?",
+  "corp\\.?",
+  "plc\\.?",
+  "gmbh",
+  "ag",
+  "kg",
+  "se",
+  "oyj?",
+  "ab",
+  "asa?",
+  "a/s",
+  "aps",
+  "k\\.?\\s?k\\.?",
+  "bhd\\.?",
+];
+const LEGAL_FORM_RE = new RegExp(`(?:[\\s,]+(?:${LEGAL_FORMS.join("|")}))+[\\s,]*$`, "iu");
+
+/** The name without its trailing legal form(s), for HaloPSA ("Siemens AG" → "Siemens"). */
+export function stripLegalForm(name: string): string {
+  const s = name.normalize("NFC").trim();
+  const stripped = s.replace(LEGAL_FORM_RE, "").replace(/[\s,]+$/, "");
+  return stripped === "" ? s : stripped;
+}
 
 /** Display name: trimmed, NFC, whitespace collapsed, recased only if ALL CAPS / all lower. */
 export function companyDisplayName(value: unknown): string | null {

@@ -1,5 +1,22 @@
+import { domainToUnicode } from "node:url";
+
 /**
- * Email normalisation (seed "Data Cleansing Rules": lowercase + trim, plus a syntax check).
+ * Email normalisation (seed "Data Cleansing Rules": lowercase + trim, plus a syntax check),
+ * extended to internationalised addresses (RFC 6531: UTF-8 local parts such as
+ * `björn.dubois@…`, and internationalised domain names).
+ *
+ * The normalised form, used for the dedup key, the D1 email index, suppression matching and the
+ * address written to HaloPSA:
+ * - Unicode NFC, so a decomposed "o + ¨" and a precomposed "ö" are one address;
+ * - lower case by the Unicode default case mapping (`String.prototype.toLowerCase`, which is
+ *   locale-independent — never `toLocaleLowerCase`). Deliberately not full case folding: German
+ *   "ß" stays "ß" (folding would turn "straße" into "strasse", which may be another mailbox), and
+ *   Turkish dotless "ı" stays "ı" while ASCII "I" becomes "i" (a Turkish-locale rule would merge
+ *   "YILMAZ" with "yılmaz"; we do not guess the writer's locale). "İ" lower-cases to "i̇"
+ *   (i + U+0307), the same for every caller;
+ * - the domain in its ASCII (punycode, IDNA/UTS 46) form, computed by the platform's WHATWG URL
+ *   host parser: `Bücher.example`, `bücher.example` and `xn--bcher-kva.example` are one domain.
+ *
  * Returns a discriminated result so callers can tell "no email" (placeholder, empty) from
  * "malformed email" (an input error that must be reported with the field name).
  */
@@ -17,11 +34,19 @@ export type EmailResult =
 const PLACEHOLDER_LOCAL_PARTS = new Set(["email_not_unlocked"]);
 const PLACEHOLDER_DOMAINS = new Set(["domain.com", "example.com", "example.org", "example.net"]);
 
-// Local part: printable ASCII without spaces/@, no leading/trailing/double dots.
-// Domain: labels of letters (any script, so IDN stays), digits, hyphens; TLD ≥ 2 letters.
-const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
-const TLD = /^(?:\p{L}{2,63}|xn--[a-z0-9-]{2,59})$/u;
+// Local part (RFC 5322 dot-atom, widened by RFC 6531 to UTF-8): ASCII atext, or letters, marks
+// and digits of any script. Spaces, controls, symbols and invisible format characters outside
+// ASCII stay invalid: they are typing accidents or spoofing, not names.
+const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\p{L}\\p{M}\\p{N}-]+";
+const LOCAL = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`, "u");
+// Domain as typed: labels of letters (any script), marks, digits and hyphens. Checked before the
+// URL parser sees it, so nothing the parser would reinterpret (%, /, :, @, [ ]) gets through.
+const UNICODE_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?$/u;
+// Domain after ASCII conversion.
+const ASCII_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ASCII_TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$/;
+
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
 export function normaliseEmail(value: unknown): EmailResult {
   if (typeof value !== "string") return { kind: "absent" };
@@ -31,29 +56,65 @@ export function normaliseEmail(value: unknown): EmailResult {
   const angle = /<([^<>]+)>\s*$/.exec(s);
   if (angle?.[1] !== undefined) s = angle[1].trim();
   s = s.split("?")[0] ?? s; // mailto:x@y.com?subject=…
-  s = s.toLowerCase();
-  if (!isValidEmailSyntax(s)) return { kind: "invalid", raw: value };
-  const [local, domain] = splitEmail(s);
+  const email = normaliseAddress(s);
+  if (email === null) return { kind: "invalid", raw: value };
+  const [local, domain] = splitEmail(email);
   if (
     PLACEHOLDER_LOCAL_PARTS.has(local) ||
     (local === "email" && PLACEHOLDER_DOMAINS.has(domain))
   ) {
     return { kind: "placeholder", raw: value };
   }
-  return { kind: "ok", email: s };
+  return { kind: "ok", email };
 }
 
-export function isValidEmailSyntax(email: string): boolean {
-  if (email.length > 254) return false;
-  const at = email.lastIndexOf("@");
-  if (at <= 0 || at !== email.indexOf("@")) return false;
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  if (local.length > 64 || !LOCAL.test(local)) return false;
-  const labels = domain.split(".");
-  if (labels.length < 2) return false;
+/** `local@domain` → the normalised address, or null when it is not a valid address. */
+function normaliseAddress(s: string): string | null {
+  const at = s.lastIndexOf("@");
+  if (at <= 0 || at !== s.indexOf("@")) return null;
+  const local = s.slice(0, at).toLowerCase().normalize("NFC");
+  if (utf8Length(local) > 64 || !LOCAL.test(local)) return null;
+  const domain = toAsciiDomain(s.slice(at + 1));
+  if (domain === null) return null;
+  const email = `${local}@${domain}`;
+  return utf8Length(email) > 254 ? null : email;
+}
+
+/**
+ * A domain name in its ASCII form (lower case, IDN labels as `xn--…` punycode), or null when it
+ * is not a plausible public domain (at least two labels, an alphabetic or IDN top-level label).
+ * The conversion is the platform's WHATWG URL host parser (UTS 46 processing), not a table of
+ * our own.
+ */
+export function toAsciiDomain(value: string): string | null {
+  const d = value.normalize("NFC").trim().toLowerCase().replace(/\.$/, "");
+  if (d === "" || d.length > 253) return null;
+  const typed = d.split(".");
+  if (typed.length < 2 || !typed.every((l) => UNICODE_LABEL.test(l))) return null;
+  let ascii: string;
+  try {
+    ascii = new URL(`http://${d}/`).hostname;
+  } catch {
+    return null; // invalid IDN (e.g. a broken xn-- label)
+  }
+  const labels = ascii.split(".");
+  if (ascii.length > 253 || labels.length < 2) return null;
   const tld = labels[labels.length - 1] ?? "";
-  return labels.every((l) => LABEL.test(l)) && TLD.test(tld);
+  if (!labels.every((l) => ASCII_LABEL.test(l)) || !ASCII_TLD.test(tld)) return null;
+  // Some URL parsers pass an `xn--` label through unchecked; one that does not decode (or does
+  // not round-trip) is not a domain anybody can have.
+  if (labels.some((l) => l.startsWith("xn--")) && !roundTrips(ascii)) return null;
+  return ascii;
+}
+
+function roundTrips(ascii: string): boolean {
+  const unicode = domainToUnicode(ascii);
+  if (unicode === "" || unicode.split(".").some((l) => l.startsWith("xn--"))) return false;
+  try {
+    return new URL(`http://${unicode}/`).hostname === ascii;
+  } catch {
+    return false;
+  }
 }
 
 function splitEmail(email: string): [string, string] {
@@ -61,7 +122,26 @@ function splitEmail(email: string): [string, string] {
   return [email.slice(0, at), email.slice(at + 1)];
 }
 
-/** Domain part of an already-normalised email. */
+/**
+ * The spelling an address had before LeadBridge converted domains to ASCII (earlier versions
+ * kept an IDN domain in Unicode), or null when there is no other spelling. Lookups of existing
+ * leads and suppressions try it too, so rows written before the change keep matching.
+ */
+export function legacyEmailSpelling(email: string): string | null {
+  const domain = emailDomain(email);
+  if (domain === null) return null;
+  const unicode = legacyDomainSpelling(domain);
+  return unicode === null ? null : `${email.slice(0, email.lastIndexOf("@"))}@${unicode}`;
+}
+
+/** The Unicode spelling of an ASCII domain with `xn--` labels, or null when it has none. */
+export function legacyDomainSpelling(domain: string): string | null {
+  if (!domain.split(".").some((l) => l.startsWith("xn--"))) return null;
+  const unicode = domainToUnicode(domain).normalize("NFC");
+  return unicode === "" || unicode === domain ? null : unicode;
+}
+
+/** Domain part of an already-normalised email (ASCII form). */
 export function emailDomain(email: string): string | null {
   const at = email.lastIndexOf("@");
   return at < 0 ? null : email.slice(at + 1) || null;

@@ -3,7 +3,7 @@ import { ClientRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { ClientWrite } from "../writes";
 
-/** `/api/Client`, envelope `clients`; our external key is `ref` (schema `Area`, §3.3). */
+/** `/api/Client`, envelope `clients`; our external key is `ref` (schema `Area`, halopsa-api.md §3.3). */
 export const clients: Entity<ClientRecord, ClientWrite> = {
   path: "/api/Client",
   key: "clients",

@@ -5,7 +5,7 @@ import { type Halo, read } from "../transport";
 import type { HaloRequest } from "../types";
 
 // Lookup lists are bare arrays, not envelopes (TicketType, Status, Priority: n8n, dotMARC,
-// panoramicdata; §3.2). HaloAPI reads FieldInfo from a `FieldInfo` key, so both are accepted.
+// panoramicdata; halopsa-api.md §3.2). HaloAPI reads FieldInfo from a `FieldInfo` key, so both are accepted.
 
 async function lookup<T extends z.ZodType>(
   halo: Halo,

@@ -3,7 +3,7 @@ import { SiteRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { SiteWrite } from "../writes";
 
-/** `/api/Site`, envelope `sites`; external key `ref`; `client_id` comes back as 21.0 (§3.3). */
+/** `/api/Site`, envelope `sites`; external key `ref`; `client_id` comes back as 21.0 (halopsa-api.md §3.3). */
 export const sites: Entity<SiteRecord, SiteWrite> = {
   path: "/api/Site",
   key: "sites",

@@ -5,7 +5,7 @@ import { TicketWrite } from "../writes";
 
 /**
  * `/api/Tickets`, envelope `tickets`; external key `third_party_id_string`, an exact list filter
- * in the newer spec build (covenant TicketsAPI.ts, §1). Ticket type filters as `requesttype_id`.
+ * in the newer spec build (covenant TicketsAPI.ts, halopsa-api.md §1). Ticket type filters as `requesttype_id`.
  */
 export const tickets: Entity<TicketRecord, TicketWrite> = {
   path: "/api/Tickets",

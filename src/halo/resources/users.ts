@@ -5,7 +5,7 @@ import { UserWrite } from "../writes";
 
 /**
  * `/api/Users`, envelope `users`; external key `third_party_id`. `search=` is fuzzy, so lookups
- * use `advanced_search` equality and re-check on our side (CIPP Get-HaloUser.ps1, §3.2).
+ * use `advanced_search` equality and re-check on our side (CIPP Get-HaloUser.ps1, halopsa-api.md §3.2).
  */
 export const users: Entity<UserRecord, UserWrite> = {
   path: "/api/Users",

@@ -42,7 +42,7 @@ export function entityRoutes(app: Hono, t: TenantContext): void {
     const record = t.store.get(def.entity, id);
     if (!record) return notFound(`No ${def.envelope} record with id ${id}`);
     const body = renderRecord(def.entity, record, "all");
-    // Usually the bare object; some versions wrap it as {tickets:[obj]} (asachs01, §3.2).
+    // Usually the bare object; some versions wrap it as {tickets:[obj]} (asachs01, halopsa-api.md §3.2).
     return jsonResponse(
       t.knobs().single_get_mode === "wrapped" ? { [def.envelope]: [body] } : body,
     );
@@ -62,7 +62,7 @@ export function entityRoutes(app: Hono, t: TenantContext): void {
     if (Array.isArray(body)) items = body;
     else if (knobs.accept_bare_object && typeof body === "object" && body !== null) items = [body];
     else {
-      // The spec types every POST body as an array (§3.1); a bare object is a knob.
+      // The spec types every POST body as an array (halopsa-api.md §3.1); a bare object is a knob.
       return jsonResponse(
         {
           "": "Cannot deserialize the current JSON object into type 'List`1' because the type requires a JSON array.",
@@ -82,7 +82,7 @@ export function entityRoutes(app: Hono, t: TenantContext): void {
 
     const rendered = result.saved.map((r) => renderRecord(def.entity, r, "all"));
     const returnAll = new URL(c.req.url).searchParams.get("returnall")?.toLowerCase() === "true";
-    // One item -> the saved object (§3.1). Several: all with ?returnall=true (HaloAPI -ReturnAll),
+    // One item -> the saved object (halopsa-api.md §3.1). Several: all with ?returnall=true (HaloAPI -ReturnAll),
     // otherwise undocumented, so post_response_mode decides.
     let reply: unknown;
     if (rendered.length === 1) reply = rendered[0];
