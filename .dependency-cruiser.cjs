@@ -7,7 +7,7 @@
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
 //   domain    src/domain
-//   base      src/errors.ts, src/ids.ts, src/config, src/auth
+//   base      src/errors.ts, src/ids.ts, src/config, src/auth, src/security
 //
 // A rule names what a layer must NOT import; everything else is allowed.
 
@@ -17,7 +17,7 @@ const FEATURES = "^src/(sync|halo-index|jobs|webhooks)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";
-const BASE = "^src/(errors\\.ts|ids\\.ts|config/|auth/)";
+const BASE = "^src/(errors\\.ts|ids\\.ts|config/|auth/|security/)";
 
 /** One forbidden import: what `from` must not import (`to`), and why. */
 const forbid = (name, comment, from, to) => ({ name, severity: "error", comment, from, to });

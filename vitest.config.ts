@@ -48,9 +48,9 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ...TEST_SECRETS,
                   HALO_BASE_URL: sandboxUrl,
-                  SANDBOX_URL: sandboxUrl,
-                  // Webhook tests deliver to the sandbox's echo receiver on 127.0.0.1.
+                  // The sandbox is plain http on loopback: the URL guard's dev flag.
                   ALLOW_LOCAL_HTTP: "true",
+                  SANDBOX_URL: sandboxUrl,
                 },
                 // Test-only: lets tests drive the queue and scheduled handlers end to end.
                 compatibilityFlags: ["service_binding_extra_handlers"],
@@ -69,6 +69,18 @@ export default defineConfig(async () => {
           },
         },
         ...(existsSync("./sandbox/vitest.config.ts") ? ["./sandbox/vitest.config.ts"] : []),
+        {
+          // The SDKs and the CLI, in Node, against a real stack (two `wrangler dev` processes
+          // started once by the global setup): they talk HTTP to the service as users do.
+          test: {
+            name: "sdk",
+            include: ["sdk/ts/test/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            globalSetup: ["./sdk/ts/test/setup/stack.ts"],
+          },
+        },
       ],
     },
   };

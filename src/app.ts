@@ -6,7 +6,7 @@ import { bodyGuard } from "./middleware/body-guard";
 import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
-import { bulkRoutes } from "./routes/bulk";
+import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
 import { haloRoutes } from "./routes/halo";
@@ -24,8 +24,6 @@ import { webhooksRoutes } from "./routes/webhooks";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
-/** A bulk import carries up to 10,000 leads; native provider records can weigh a few KB each. */
-const MAX_BULK_BODY_BYTES = 48 * 1024 * 1024;
 const BULK_PATH = `${API_PREFIX}/sync/leads/bulk`;
 
 /** Routes under /api/v1, each resource in its own file. */
@@ -53,7 +51,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("*", requestId);
   app.use(
     `${API_PREFIX}/*`,
-    bodyGuard((path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES)),
+    bodyGuard(
+      (path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES),
+      new Set([BULK_PATH]),
+    ),
   );
   app.use(`${API_PREFIX}/*`, outboxKick);
   app.onError(onError);

@@ -3,6 +3,7 @@ import { handleQueue } from "./jobs/consumer";
 import { handleScheduled } from "./jobs/cron";
 
 export { HaloGate } from "./halo/gate";
+export { ProviderGate } from "./providers/gate/gate";
 
 const app = createApp();
 

@@ -15,7 +15,7 @@ const SANDBOX_DEFAULTS = {
   APOLLO_API_KEY: "sandbox-apollo-key",
   ZOOMINFO_API_KEY: "sandbox-zoominfo-key",
   HUNTER_API_KEY: "sandbox-hunter-key",
-  // Local webhook receivers (the sandbox's echo) are plain http on localhost.
+  // The sandbox is plain http on localhost, which the URL guard allows only with this flag.
   ALLOW_LOCAL_HTTP: "true",
 };
 
@@ -89,6 +89,8 @@ export function sandboxVarArgs(sandboxUrl, { haloPath = "" } = {}) {
     APOLLO_BASE_URL: `${sandboxUrl}/apollo`,
     ZOOMINFO_BASE_URL: `${sandboxUrl}/zoominfo`,
     HUNTER_BASE_URL: `${sandboxUrl}/hunter`,
+    // Plain http on localhost: the URL guard allows it only with this dev flag.
+    ALLOW_LOCAL_HTTP: "true",
   };
   return Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 }

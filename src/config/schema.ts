@@ -125,6 +125,11 @@ const providerSchema = (requests: number, windowSeconds: number) =>
     .object({
       enabled: z.boolean().default(true),
       rate_limit: providerRateLimitSchema.default({ requests, window_seconds: windowSeconds }),
+      /**
+       * Credits this provider may spend per UTC day, across every run (the provider gate counts
+       * them); a run that would pass it stops before the call. null: unlimited.
+       */
+      daily_credit_budget: z.number().int().min(0).max(10_000_000).nullable().default(null),
       /** Saved searches run by the cron trigger; provider-specific filter objects. */
       saved_searches: z
         .array(
@@ -210,8 +215,8 @@ export type MergeFieldPolicies = z.infer<typeof MergeSettingsSchema>["field_poli
 
 export const HaloSettingsSchema = z
   .object({
-    /** Unset: the Worker's HALO_BASE_URL / HALO_TENANT / HALO_CLIENT_ID variables apply. */
-    base_url: z.url({ protocol: /^https?$/ }).optional(),
+    // No base_url: the host the client secret goes to is the deployment's HALO_BASE_URL
+    // (src/config/retired.ts). Unset tenant / client_id: HALO_TENANT / HALO_CLIENT_ID apply.
     tenant: z.string().max(100).optional(),
     client_id: z.string().min(1).max(200).optional(),
     scope: z.string().min(1).max(200).default("all"),

@@ -1,4 +1,5 @@
 import { desc } from "drizzle-orm";
+import { withoutRetiredSettings } from "../config/retired";
 import { ConfigSchema, type IntegrationConfig } from "../config/schema";
 import type { Db } from "./client";
 import { configVersions } from "./schema";
@@ -11,7 +12,8 @@ export interface VersionedConfig {
 
 /**
  * The current configuration: the newest stored version, re-parsed so defaults added by later
- * releases fill in; version 0 means "never changed, all defaults".
+ * releases fill in (and settings retired since are dropped); version 0 means "never changed,
+ * all defaults".
  */
 export async function loadConfig(db: Db): Promise<VersionedConfig> {
   const [row] = await db
@@ -22,7 +24,7 @@ export async function loadConfig(db: Db): Promise<VersionedConfig> {
   if (!row) return { version: 0, config: ConfigSchema.parse({}), updatedAt: null };
   return {
     version: row.version,
-    config: ConfigSchema.parse(row.document),
+    config: ConfigSchema.parse(withoutRetiredSettings(row.document)),
     updatedAt: row.createdAt,
   };
 }

@@ -7,17 +7,40 @@ import { type JobItemStatus, jobItems, jobs } from "./schema";
 export type JobRow = typeof jobs.$inferSelect;
 export type JobItemRow = typeof jobItems.$inferSelect;
 
+export interface NewJobItem {
+  idx: number;
+  chunk: number;
+  input: unknown;
+  rejected?: unknown[];
+}
+
 export async function insertJob(
   db: Db,
   job: typeof jobs.$inferInsert,
-  items: { idx: number; chunk: number; input: unknown; rejected?: unknown[] }[],
+  items: NewJobItem[],
 ): Promise<void> {
-  const now = job.updatedAt;
+  await runBatch(db, [
+    db.insert(jobs).values(job),
+    ...itemInserts(db, job.id, items, job.updatedAt),
+  ]);
+}
+
+/** Adds items to a job already stored (a CSV upload writes them while it reads the body). */
+export async function insertJobItems(
+  db: Db,
+  jobId: string,
+  items: NewJobItem[],
+  now: string,
+): Promise<void> {
+  await runBatch(db, itemInserts(db, jobId, items, now));
+}
+
+function itemInserts(db: Db, jobId: string, items: NewJobItem[], now: string) {
   // job_items rows bind 10 columns: 9 rows stay under D1's 100-parameter cap.
-  const inserts = chunk(items, 9).map((part) =>
+  return chunk(items, 9).map((part) =>
     db.insert(jobItems).values(
       part.map((it) => ({
-        jobId: job.id,
+        jobId,
         idx: it.idx,
         chunk: it.chunk,
         input: it.input,
@@ -29,7 +52,14 @@ export async function insertJob(
       })),
     ),
   );
-  await runBatch(db, [db.insert(jobs).values(job), ...inserts]);
+}
+
+/** Removes a job that never started (an upload that failed halfway) with its items. */
+export async function deleteJob(db: Db, id: string): Promise<void> {
+  await runBatch(db, [
+    db.delete(jobItems).where(eq(jobItems.jobId, id)),
+    db.delete(jobs).where(eq(jobs.id, id)),
+  ]);
 }
 
 export async function findJob(db: Db, id: string): Promise<JobRow | undefined> {

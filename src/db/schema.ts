@@ -20,7 +20,15 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ["queued", "running", "completed", "completed_with_errors"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type JobItemStatus = "pending" | "done" | "failed";
-export type SyncCursorStatus = "idle" | "running" | "active" | "paused" | "complete" | "error";
+export type SyncCursorStatus =
+  | "idle"
+  | "running"
+  | "active"
+  | "paused"
+  | "complete"
+  | "error"
+  /** The provider's daily credit budget is spent (src/providers/gate). */
+  | "budget_exhausted";
 export const INDEX_RUN_STATUSES = ["queued", "running", "completed", "failed"] as const;
 export type IndexRunStatus = (typeof INDEX_RUN_STATUSES)[number];
 export type IdempotencyState = "in_flight" | "completed";

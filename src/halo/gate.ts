@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { checkBaseUrl, deploymentUrl } from "../security/egress";
 import { GateStore } from "./gate-store";
 import type { HaloTenantSettings } from "./settings";
 import {
@@ -60,6 +61,23 @@ function apiUrl(settings: HaloTenantSettings, request: HaloRequest): string {
   return url.toString();
 }
 
+/**
+ * The secret goes only to the deployment's HaloPSA host: `HALO_BASE_URL` must pass the URL guard,
+ * and the caller's base URL must pass it too and share that origin (a path below it is allowed:
+ * the sandbox's tenants live at `/t/{name}` on one host). Checked here, where the secret is
+ * read, whatever the caller passes.
+ */
+function permittedTarget(env: Env, settings: HaloTenantSettings): string | null {
+  const deployed = deploymentUrl(env, "HALO_BASE_URL");
+  if (!deployed.ok) return deployed.reason;
+  const asked = checkBaseUrl(env, "The HaloPSA base URL", settings.baseUrl);
+  if (!asked.ok) return asked.reason;
+  if (new URL(asked.url).origin !== new URL(deployed.url).origin) {
+    return "The HaloPSA base URL is not on the deployment's HALO_BASE_URL host";
+  }
+  return null;
+}
+
 /** The OAuth error name, if the token endpoint sent one (`invalid_client`, halopsa-api.md §2). */
 function oauthError(body: unknown, status: number): string {
   if (typeof body === "object" && body !== null && "error" in body) {
@@ -93,6 +111,8 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
   async send(settings: HaloTenantSettings, request: HaloRequest): Promise<GateResult> {
     const secret = this.env.HALO_CLIENT_SECRET;
     if (!secret) return { kind: "not_configured", message: "HALO_CLIENT_SECRET is not set" };
+    const refused = permittedTarget(this.env, settings);
+    if (refused) return { kind: "not_configured", message: refused };
     this.remember(settings);
     const credentials = await this.credentials(settings, secret);
 
@@ -142,6 +162,8 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
         status: this.status(),
       };
     }
+    const refused = permittedTarget(this.env, settings);
+    if (refused) return { state: "not_configured", reason: refused, status: this.status() };
     this.remember(settings);
     const credentials = await this.credentials(settings, secret);
     const now = Date.now();
@@ -269,6 +291,12 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
     );
     if (res.kind !== "http") return res;
     const now = Date.now();
+    if (res.status >= 300 && res.status < 400) {
+      const message = `HaloPSA's token endpoint answered a redirect (${res.status}); the client secret is never sent on to another URL`;
+      this.store.count("auth_failures");
+      this.store.setAuthFailure({ at: now, credentials, message });
+      return { kind: "auth_error", status: res.status, message };
+    }
     if (res.status >= 200 && res.status < 300) {
       const token = parseTokenResponse(res.body, now, credentials);
       if (token) {
@@ -330,7 +358,9 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error("timed out")), REQUEST_TIMEOUT_MS);
     try {
-      const res = await fetch(build(), { signal: abort.signal });
+      // Never follow a redirect: it would carry the secret or the bearer token to a host the
+      // URL guard has not seen. A 3xx is returned to the caller as an answer, i.e. an error.
+      const res = await fetch(build(), { signal: abort.signal, redirect: "manual" });
       status = res.status;
       text = await res.text();
     } catch (err) {

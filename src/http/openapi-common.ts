@@ -27,7 +27,7 @@ export const authErrors = {
 export const bodyErrors = {
   400: errorResponse("Invalid input; `details.field` names the field at fault"),
   413: errorResponse("Body too large"),
-  415: errorResponse("Body is not application/json"),
+  415: errorResponse("Body is not of a media type the route accepts"),
 } as const;
 
 /** What a POST with an `Idempotency-Key` can answer besides its own statuses. */
@@ -38,6 +38,9 @@ export const idempotencyErrors = {
 
 export const notFoundError = { 404: errorResponse("No such resource") } as const;
 export const conflictError = { 409: errorResponse("Conflicting concurrent change") } as const;
+export const idempotencyReuseError = {
+  422: errorResponse("The Idempotency-Key was already used with a different request"),
+} as const;
 export const upstreamError = { 502: errorResponse("HaloPSA or a provider failed") } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({

@@ -55,11 +55,16 @@ export async function createImportJob(
       };
     }),
   );
+  await enqueueChunks(env, id, chunks);
+  return { id, chunks };
+}
+
+/** One queue message per chunk of a stored job. */
+export async function enqueueChunks(env: Env, jobId: string, chunks: number): Promise<void> {
   const messages: { body: ImportChunkMessage }[] = [];
   for (let c = 0; c < chunks; c++)
-    messages.push({ body: { type: "import.chunk", job_id: id, chunk: c } });
+    messages.push({ body: { type: "import.chunk", job_id: jobId, chunk: c } });
   // sendBatch takes at most 100 messages per call.
   for (let i = 0; i < messages.length; i += 100)
     await env.JOBS.sendBatch(messages.slice(i, i + 100));
-  return { id, chunks };
 }

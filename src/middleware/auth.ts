@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { digestsEqual, hashSecret, parseApiKey } from "../auth/api-key";
-import { hasScope, type Scope } from "../auth/principal";
+import { hasScope, type Principal, type Scope } from "../auth/principal";
 import { database } from "../db/client";
 import { findKey, touchKey } from "../db/keys-repo";
 import { AppError } from "../errors";
@@ -13,27 +13,48 @@ function unauthenticated(message: string): AppError {
 }
 
 /**
- * Bearer API-key authentication with a minimum scope. Unknown, malformed and revoked keys all
- * get the same 401 so the answer does not tell an attacker which part was wrong.
+ * The key's principal; throws AUTHENTICATION_ERROR for a missing, unknown or revoked key.
+ * Unknown, malformed and revoked keys all get the same 401 so the answer does not tell an
+ * attacker which part was wrong.
  */
+async function verifyKey(db: D1Database, header: string | undefined): Promise<Principal> {
+  if (!header) throw unauthenticated("Missing Authorization header");
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const parsed = match?.[1] ? parseApiKey(match[1]) : null;
+  if (!parsed) throw unauthenticated("Invalid API key");
+
+  const row = await findKey(database(db), parsed.id);
+  const presented = await hashSecret(parsed.secret);
+  // Hash and compare even when no row exists so timing does not reveal valid key ids.
+  const stored = row?.hash ?? "0".repeat(presented.length);
+  if (!digestsEqual(presented, stored) || !row || row.revokedAt) {
+    throw unauthenticated("Invalid API key");
+  }
+  return { keyId: row.id, name: row.name, scopes: row.scopes };
+}
+
+/**
+ * For routes open to everyone that tell more to a key holder (GET /health): the principal of a
+ * valid key, or null for no key or a bad one (never an error).
+ */
+export async function optionalPrincipal(
+  db: D1Database,
+  header: string | undefined,
+): Promise<Principal | null> {
+  if (!header) return null;
+  try {
+    return await verifyKey(db, header);
+  } catch (err) {
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+}
+
+/** Bearer API-key authentication with a minimum scope. */
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async function auth(c, next) {
-    const header = c.req.header("Authorization");
-    if (!header) throw unauthenticated("Missing Authorization header");
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const parsed = match?.[1] ? parseApiKey(match[1]) : null;
-    if (!parsed) throw unauthenticated("Invalid API key");
-
+    const principal = await verifyKey(c.env.DB, c.req.header("Authorization"));
     const db = database(c.env.DB);
-    const row = await findKey(db, parsed.id);
-    const presented = await hashSecret(parsed.secret);
-    // Hash and compare even when no row exists so timing does not reveal valid key ids.
-    const stored = row?.hash ?? "0".repeat(presented.length);
-    if (!digestsEqual(presented, stored) || !row || row.revokedAt) {
-      throw unauthenticated("Invalid API key");
-    }
-
-    const principal = { keyId: row.id, name: row.name, scopes: row.scopes };
     if (!hasScope(principal, scope)) {
       throw new AppError("AUTHORIZATION_ERROR", `This API key lacks the '${scope}' scope`, {
         details: { required_scope: scope, key_scopes: principal.scopes },
@@ -41,7 +62,9 @@ export function requireScope(scope: Scope) {
     }
     c.set("principal", principal);
     // Last-used is a convenience for operators; it must not slow or fail the request.
-    c.executionCtx.waitUntil(touchKey(db, row.id, new Date().toISOString()).catch(() => {}));
+    c.executionCtx.waitUntil(
+      touchKey(db, principal.keyId, new Date().toISOString()).catch(() => {}),
+    );
     return next();
   });
 }

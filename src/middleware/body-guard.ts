@@ -4,12 +4,18 @@ import type { AppEnv } from "../http/types";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
+const CSV = /^text\/csv\s*(;|$)/i;
+
 /**
  * Refuses bodies the API cannot read before any handler runs: wrong media type (415) and
  * bodies over the limit (413, checked on Content-Length and again on the bytes actually read,
- * since chunked requests carry no length).
+ * since chunked requests carry no length). The paths in `csvPaths` also take `text/csv`, which
+ * is left unread here: those handlers stream it and count its bytes themselves.
  */
-export function bodyGuard(limitFor: (path: string) => number) {
+export function bodyGuard(
+  limitFor: (path: string) => number,
+  csvPaths: ReadonlySet<string> = new Set(),
+) {
   return createMiddleware<AppEnv>(async function bodyGuard(c, next) {
     if (!WITH_BODY.has(c.req.method)) return next();
     const maxBytes = limitFor(c.req.path);
@@ -19,8 +25,14 @@ export function bodyGuard(limitFor: (path: string) => number) {
     if (!hasBody) return next();
 
     const type = c.req.header("Content-Type") ?? "";
+    const csvAllowed = csvPaths.has(c.req.path);
+    if (csvAllowed && CSV.test(type)) {
+      if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
+      return next();
+    }
     if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(type)) {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json", {
+      const accepted = csvAllowed ? "application/json or text/csv" : "application/json";
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Request bodies must be ${accepted}`, {
         details: { field: "Content-Type", value: type || null },
       });
     }

@@ -1,7 +1,10 @@
+import { type DeploymentUrlName, deploymentUrl } from "../security/egress";
+
 type ProviderState = "configured" | "not_configured" | "disabled";
 
 /**
- * A provider is "configured" when it is enabled and its credential is set. /health does not
+ * A provider is "configured" when it is enabled, its credential is set and its base URL passes
+ * the URL guard. /health does not
  * spend a provider call (and its credits) on a probe; provider syncs record real failures in
  * the error log.
  */
@@ -9,11 +12,12 @@ export function providerHealth(
   env: Env,
   enabled: { apollo: boolean; zoominfo: boolean; hunter: boolean },
 ): { apollo: ProviderState; zoominfo: ProviderState; hunter: ProviderState } {
-  const state = (on: boolean, key: string | undefined): ProviderState =>
-    !on ? "disabled" : key ? "configured" : "not_configured";
+  // A base URL the guard refuses never gets the key, so the provider is not usable.
+  const state = (on: boolean, key: string | undefined, url: DeploymentUrlName): ProviderState =>
+    !on ? "disabled" : key && deploymentUrl(env, url).ok ? "configured" : "not_configured";
   return {
-    apollo: state(enabled.apollo, env.APOLLO_API_KEY),
-    zoominfo: state(enabled.zoominfo, env.ZOOMINFO_API_KEY),
-    hunter: state(enabled.hunter, env.HUNTER_API_KEY),
+    apollo: state(enabled.apollo, env.APOLLO_API_KEY, "APOLLO_BASE_URL"),
+    zoominfo: state(enabled.zoominfo, env.ZOOMINFO_API_KEY, "ZOOMINFO_BASE_URL"),
+    hunter: state(enabled.hunter, env.HUNTER_API_KEY, "HUNTER_BASE_URL"),
   };
 }

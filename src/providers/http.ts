@@ -14,6 +14,24 @@ export class ProviderError extends Error {
 export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
 /**
+ * Every provider request carries the API key (header or body), so none follows a redirect: a
+ * 3xx would take the key to a URL the guard never checked. Spread into each request's init.
+ */
+export const NO_REDIRECT = { redirect: "manual" } as const;
+
+/** A redirect answer is an error, never followed (see NO_REDIRECT). */
+export function refuseRedirect(provider: string, res: Response, what: string): void {
+  if (res.status >= 300 && res.status < 400) {
+    throw new ProviderError(
+      provider,
+      res.status,
+      "REDIRECT_REFUSED",
+      `${what} answered a redirect (${res.status}); the API key is never sent on to another URL`,
+    );
+  }
+}
+
+/**
  * Rewrites integer literals too long for a double (16+ digits) into strings before parsing, so
  * ids such as Apollo's `request_id` 1039995589705121900 (providers.md §1.4) arrive exactly.
  * Strings are copied untouched; only bare numbers outside strings are quoted.

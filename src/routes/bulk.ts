@@ -1,22 +1,30 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Issue } from "../domain/lead";
+import { createMiddleware } from "hono/factory";
+import { type Issue, LEAD_SOURCES } from "../domain/lead";
 import { AppError } from "../errors";
 import {
   authErrors,
   bearerSecurity,
   bodyErrors,
   conflictError,
+  idempotencyReuseError,
   jsonBody,
   jsonResponse,
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
+import type { AppEnv } from "../http/types";
 import { createImportJob } from "../jobs/create-job";
+import { importCsv } from "../jobs/csv-job";
 import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
+import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/options";
 import { prepareRecord } from "../pipeline/prepare";
+import { isLeadSource } from "../providers";
 import { ImportOptionsSchema, SourceSchema } from "./lead-schemas";
 
 export const MAX_BULK_LEADS = 10_000;
+/** A bulk import carries up to 10,000 leads; native provider records can weigh a few KB each. */
+export const MAX_BULK_BODY_BYTES = 48 * 1024 * 1024;
 
 const BulkRequestSchema = z
   .object({
@@ -56,6 +64,66 @@ const AcceptedSchema = z
   })
   .openapi("BulkImportAccepted");
 
+const BulkQuerySchema = z.object({
+  source: SourceSchema.optional().openapi({
+    description: "Required with a `text/csv` body (a JSON body names its source itself)",
+  }),
+});
+
+/** Plain OpenAPI (not zod): the JSON validator must never see a CSV body. */
+const CSV_BODY_SCHEMA = {
+  type: "string" as const,
+  format: "binary",
+  description:
+    "A CSV file with a header row, read as a stream. Headers are matched case- and " +
+    "spacing-insensitively: the flat field names (`first_name`, `email`, `company`, …) and the " +
+    "columns of Apollo's people export, ZoomInfo's contact export and Hunter's domain-search " +
+    "export are recognised; other columns are ignored. Every row becomes one lead; invalid rows " +
+    "are recorded as rejected (as with `continue_on_error: true`).",
+  example: "First Name,Last Name,Email,Company\nJane,Smith,jane.smith@company.com,Data Inc\n",
+};
+
+const CSV_TYPE = /^text\/csv\s*(;|$)/i;
+
+/**
+ * Answers `text/csv` uploads before the JSON validator runs (route middleware runs first); JSON
+ * requests pass through to the handler.
+ */
+const csvUpload = createMiddleware<AppEnv>(async (c, next) => {
+  if (!CSV_TYPE.test(c.req.header("Content-Type") ?? "")) return next();
+  const source = c.req.query("source");
+  if (!isLeadSource(source)) {
+    throw new AppError("VALIDATION_ERROR", `A CSV upload needs ?source=${LEAD_SOURCES.join("|")}`, {
+      details: { field: "source", value: source ?? null },
+    });
+  }
+  const body = c.req.raw.body;
+  if (!body) {
+    throw new AppError("VALIDATION_ERROR", "The CSV body is empty", { details: { field: "body" } });
+  }
+  const job = await importCsv(c.env, {
+    source,
+    body,
+    options: DEFAULT_IMPORT_OPTIONS,
+    createdBy: c.var.principal.keyId,
+    maxRows: MAX_BULK_LEADS,
+    maxBytes: MAX_BULK_BODY_BYTES,
+  });
+  return c.json(accepted(job.id, job.total, job.chunks), 202);
+});
+
+/**
+ * Adds the CSV media type to the documented body while the route's types stay those of the JSON
+ * schema (a non-zod entry in `content` would widen the validated body to unknown).
+ */
+function withCsv<T extends { content: Record<string, unknown> }>(body: T): T {
+  return { ...body, content: { ...body.content, "text/csv": { schema: CSV_BODY_SCHEMA } } };
+}
+
+function accepted(id: string, total: number, chunks: number) {
+  return { job_id: id, status: "queued", status_url: `/api/v1/sync/jobs/${id}`, total, chunks };
+}
+
 export const bulkRoutes = newRouter();
 
 bulkRoutes.openapi(
@@ -70,15 +138,18 @@ bulkRoutes.openapi(
       "`continue_on_error: false` any invalid lead refuses the whole request (400, every " +
       "failing index listed); with `true` invalid leads are recorded as rejected and the rest " +
       "imported. Leads HaloPSA fails to take are retried with backoff, then parked as failed " +
-      "for `POST /sync/jobs/{id}/retry`.",
+      "for `POST /sync/jobs/{id}/retry`. A `text/csv` body (with `?source=`) is streamed " +
+      "row by row into the job instead; an unreadable file, a header with no email, name or " +
+      "phone column, or a file with no rows is refused with 400 and nothing is kept.",
     security: bearerSecurity,
-    middleware: [requireScope("write"), idempotency] as const,
-    request: { body: jsonBody(BulkRequestSchema) },
+    middleware: [requireScope("write"), idempotency, csvUpload] as const,
+    request: { query: BulkQuerySchema, body: withCsv(jsonBody(BulkRequestSchema)) },
     responses: {
       202: jsonResponse(AcceptedSchema, "Accepted; poll status_url"),
       ...bodyErrors,
       ...authErrors,
       ...conflictError,
+      ...idempotencyReuseError,
     },
   }),
   async (c) => {
@@ -121,15 +192,6 @@ bulkRoutes.openapi(
       createdBy: c.var.principal.keyId,
       rejected,
     });
-    return c.json(
-      {
-        job_id: job.id,
-        status: "queued",
-        status_url: `/api/v1/sync/jobs/${job.id}`,
-        total: body.leads.length,
-        chunks: job.chunks,
-      },
-      202,
-    );
+    return c.json(accepted(job.id, body.leads.length, job.chunks), 202);
   },
 );

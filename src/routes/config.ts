@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { mergePatch } from "../config/merge-patch";
+import { retiredSettingIn } from "../config/retired";
 import { ConfigSchema } from "../config/schema";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
@@ -16,10 +17,12 @@ import {
 import { newRouter } from "../http/router";
 import { validationError } from "../http/validation";
 import { requireScope } from "../middleware/auth";
+import { DeploymentSchema, deploymentView } from "./config-deployment";
 
 const ConfigDocumentSchema = ConfigSchema.safeExtend({
   version: z.number().int().openapi({ description: "0 until the first change" }),
   updated_at: z.string().nullable(),
+  deployment: DeploymentSchema,
 }).openapi("ConfigDocument");
 
 const ConfigPatchSchema = z.record(z.string(), z.unknown()).openapi("ConfigPatch", {
@@ -49,7 +52,12 @@ configRoutes.openapi(
     const current = await loadConfig(database(c.env.DB));
     c.header("ETag", etag(current.version));
     return c.json(
-      { ...current.config, version: current.version, updated_at: current.updatedAt },
+      {
+        ...current.config,
+        version: current.version,
+        updated_at: current.updatedAt,
+        deployment: deploymentView(c.env),
+      },
       200,
     );
   },
@@ -63,7 +71,9 @@ configRoutes.openapi(
     summary: "Change the configuration (partial update)",
     description:
       "Merges the body into the current configuration, validates the result and stores it as a " +
-      "new version. Send `If-Match` with the ETag you read to refuse a lost update.",
+      "new version. Send `If-Match` with the ETag you read to refuse a lost update. The " +
+      "`deployment` block is read-only: HaloPSA's host (`halopsa.base_url`) and the provider " +
+      "hosts are fixed by the deployment, so a patch setting `halopsa.base_url` is refused.",
     security: bearerSecurity,
     middleware: [requireScope("admin")] as const,
     request: {
@@ -79,6 +89,12 @@ configRoutes.openapi(
   }),
   async (c) => {
     const patch = c.req.valid("json");
+    const retired = retiredSettingIn(patch);
+    if (retired) {
+      throw new AppError("VALIDATION_ERROR", retired.message, {
+        details: { field: retired.field },
+      });
+    }
     const ifMatch = c.req.valid("header")["if-match"];
     const db = database(c.env.DB);
     const current = await loadConfig(db);
@@ -115,6 +131,14 @@ configRoutes.openapi(
       now,
     );
     c.header("ETag", etag(version));
-    return c.json({ ...parsed.data, version, updated_at: now.toISOString() }, 200);
+    return c.json(
+      {
+        ...parsed.data,
+        version,
+        updated_at: now.toISOString(),
+        deployment: deploymentView(c.env),
+      },
+      200,
+    );
   },
 );

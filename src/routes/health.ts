@@ -4,6 +4,7 @@ import { loadConfig } from "../db/config-repo";
 import { haloHealth } from "../halo/health";
 import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";
+import { optionalPrincipal } from "../middleware/auth";
 import { providerHealth } from "../providers/health";
 
 const ServiceState = z.enum([
@@ -27,9 +28,15 @@ const HealthSchema = z
       zoominfo: ServiceState,
       hunter: ServiceState,
     }),
-    details: z.record(z.string(), z.unknown()).openapi({
-      description: "Why a service is not connected, and HaloGate's rate-limit state",
-    }),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description:
+          "Only with a valid API key (any scope): why a service is not connected, and " +
+          "HaloGate's rate-limit state. Without one the answer carries states only, never a " +
+          "URL or an upstream message.",
+      }),
   })
   .openapi("Health");
 
@@ -49,7 +56,7 @@ healthRoutes.openapi(
     method: "get",
     path: "/",
     tags: ["Health"],
-    summary: "Service health (no authentication)",
+    summary: "Service health (no authentication; details with a key)",
     responses: {
       200: jsonResponse(HealthSchema, "Healthy or degraded"),
       503: jsonResponse(HealthSchema, "The database is unreachable"),
@@ -57,9 +64,10 @@ healthRoutes.openapi(
   }),
   async (c) => {
     // The config is read once, for the providers' switches and HaloPSA's tenant settings.
-    const [database, config] = await Promise.all([
+    const [database, config, principal] = await Promise.all([
       databaseState(c.env.DB),
       loadConfig(dbClient(c.env.DB)).catch(() => null),
+      optionalPrincipal(c.env.DB, c.req.header("Authorization")).catch(() => null),
     ]);
     const halo = await haloHealth(c.env, config?.config ?? null);
     const p = config?.config.providers;
@@ -79,7 +87,7 @@ healthRoutes.openapi(
       version: c.env.SERVICE_VERSION,
       timestamp: new Date().toISOString(),
       services: { database, halopsa: halo.state, ...providers },
-      details: { halopsa: halo.detail },
+      ...(principal ? { details: { halopsa: halo.detail } } : {}),
     } as const;
     return c.json(body, status === "unhealthy" ? 503 : 200);
   },

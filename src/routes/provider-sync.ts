@@ -39,7 +39,16 @@ const RunSummarySchema = z
   .object({
     provider: z.enum(SYNC_PROVIDERS),
     search_id: z.string(),
-    outcome: z.enum(["ran", "paused", "complete", "busy", "disabled", "not_configured", "error"]),
+    outcome: z.enum([
+      "ran",
+      "paused",
+      "complete",
+      "busy",
+      "disabled",
+      "not_configured",
+      "error",
+      "budget_exhausted",
+    ]),
     pages_read: z.number().int(),
     records_found: z.number().int(),
     skipped_known: z.number().int(),
@@ -77,7 +86,11 @@ const SearchStateSchema = z
     enabled: z.boolean(),
     configured: z.boolean().openapi({ description: "Whether the provider's API key is set" }),
     max_pages_per_run: z.number().int(),
-    status: z.string().openapi({ description: "idle, running, active, paused, complete or error" }),
+    status: z.string().openapi({
+      description:
+        "idle, running, active, paused, complete, error or budget_exhausted (the provider's " +
+        "daily_credit_budget is spent; `paused_until` is the next UTC midnight)",
+    }),
     checkpoint: CheckpointSchema,
     paused_until: z.string().nullable(),
     last_run_at: z.string().nullable(),

@@ -5,11 +5,12 @@ import { claimRun, findCursor, finishRun, saveCheckpoint } from "../db/sync-curs
 import { AppError } from "../errors";
 import { createImportJob } from "../jobs/create-job";
 import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/options";
+import { BUDGET_EXHAUSTED, providerGate } from "../providers/gate/call";
 import { type Fetcher, ProviderError } from "../providers/http";
 import { Pacer, type Throttle } from "../providers/pacing";
 import { screen } from "./known";
 import { logSyncEvent } from "./log";
-import { apiKeyFor, buildSource, InvalidSearchError } from "./sources";
+import { apiKeyFor, baseUrlFor, buildSource, InvalidSearchError } from "./sources";
 import {
   freshCursor,
   type SyncCursor,
@@ -93,25 +94,46 @@ export async function runProviderSync(
   if (!settings.enabled) return emptySummary(provider, searchId, "disabled");
   const apiKey = apiKeyFor(env, provider);
   if (!apiKey) return emptySummary(provider, searchId, "not_configured");
+  // The key goes only to a base URL the guard accepts; otherwise nothing is sent at all.
+  const baseUrl = baseUrlFor(env, provider);
+  if (!baseUrl.ok) {
+    return { ...emptySummary(provider, searchId, "not_configured"), error: baseUrl.reason };
+  }
 
   const summary = emptySummary(provider, searchId, "ran");
   const row = await findCursor(db, provider, searchId);
   if (!options.restart && row?.pausedUntil && Date.parse(row.pausedUntil) > now.getTime()) {
     return {
       ...summary,
-      outcome: "paused",
+      outcome: row.status === "budget_exhausted" ? "budget_exhausted" : "paused",
       paused_until: row.pausedUntil,
+      error: row.status === "budget_exhausted" ? row.lastError : null,
       checkpoint: readCursor(row.cursor),
     };
   }
 
   const pacer = new Pacer(settings.rate_limit, Date.now, undefined, options.maxInlineWaitMs);
+  // The run's clock follows `now` (a run may be asked to act at another time), ticking in real
+  // time, so the gate's window and the provider's waits are measured on it.
+  const startedAt = Date.now();
+  const gate = providerGate(env, {
+    provider,
+    baseUrl: baseUrl.url,
+    apiKey,
+    limit: settings.rate_limit,
+    dailyBudget: settings.daily_credit_budget,
+    maxWaitMs: pacer.maxWaitMs,
+    clock: () => now.getTime() + (Date.now() - startedAt),
+  });
   let source: Awaited<ReturnType<typeof buildSource>>;
   try {
-    source = await buildSource(env, db, provider, search, {
+    source = await buildSource(db, provider, search, {
       apiKey,
+      baseUrl: baseUrl.url,
       fetch: options.fetch,
-      beforeCall: () => pacer.acquire(),
+      gate,
+      // Pacing is the provider gate's, shared with every other run on this key.
+      beforeCall: async () => true,
       now,
     });
   } catch (err) {
@@ -140,8 +162,25 @@ export async function runProviderSync(
   const pause = async (throttle: Throttle) => {
     if (throttle.reason === "local_pacing") return; // our own budget: just end this run
     const until = pauseUntil(throttle, now);
-    status = "paused";
     pausedUntil = until.toISOString();
+    if (throttle.reason === BUDGET_EXHAUSTED) {
+      status = "budget_exhausted";
+      lastError = `${provider}'s daily credit budget (${settings.daily_credit_budget}) is spent; stopped before the next paid call`;
+      await logSyncEvent(
+        db,
+        {
+          level: "warning",
+          code: "BUDGET_EXHAUSTED",
+          message: `${lastError}; resumes at ${pausedUntil}`,
+          provider,
+          searchId,
+          detail: { daily_credit_budget: settings.daily_credit_budget, resumes_at: pausedUntil },
+        },
+        now,
+      );
+      return;
+    }
+    status = "paused";
     await logSyncEvent(
       db,
       {
@@ -257,7 +296,8 @@ export async function runProviderSync(
   await finishRun(db, provider, searchId, { status, pausedUntil, lastError, cursor }, now);
   return {
     ...summary,
-    outcome: status === "paused" ? "paused" : status === "error" ? "error" : "ran",
+    outcome:
+      status === "paused" || status === "budget_exhausted" || status === "error" ? status : "ran",
     checkpoint: cursor,
     paused_until: pausedUntil,
     error: lastError,

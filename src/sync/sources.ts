@@ -2,9 +2,11 @@ import { z } from "zod";
 import type { IntegrationConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { ApolloClient } from "../providers/apollo/client";
+import type { ProviderCallGate } from "../providers/gate/call";
 import type { Fetcher } from "../providers/http";
 import { HunterClient } from "../providers/hunter/client";
 import { ZoomInfoClient } from "../providers/zoominfo/client";
+import { type DeploymentUrl, deploymentUrl } from "../security/egress";
 import { ApolloSource, apolloFilters } from "./apollo-source";
 import { filtersHash } from "./candidate";
 import { HunterSource } from "./hunter-source";
@@ -51,25 +53,42 @@ export function apiKeyFor(env: Env, provider: SyncProvider): string | undefined 
   return key && key.trim() !== "" ? key : undefined;
 }
 
-export function baseUrlFor(env: Env, provider: SyncProvider): string {
-  return provider === "apollo"
-    ? env.APOLLO_BASE_URL
-    : provider === "zoominfo"
-      ? env.ZOOMINFO_BASE_URL
-      : env.HUNTER_BASE_URL;
+/** The provider's base URL from the deployment, checked by the URL guard (it gets the key). */
+export function baseUrlFor(env: Env, provider: SyncProvider): DeploymentUrl {
+  return deploymentUrl(
+    env,
+    provider === "apollo"
+      ? "APOLLO_BASE_URL"
+      : provider === "zoominfo"
+        ? "ZOOMINFO_BASE_URL"
+        : "HUNTER_BASE_URL",
+  );
 }
 
 export class InvalidSearchError extends Error {}
 
 /** Builds the provider source for one saved search; `null` when there is nothing to search. */
 export async function buildSource(
-  env: Env,
   db: Db,
   provider: SyncProvider,
   search: SavedSearch,
-  deps: { apiKey: string; fetch?: Fetcher; beforeCall: () => Promise<boolean>; now: Date },
+  deps: {
+    apiKey: string;
+    /** Checked by the URL guard (baseUrlFor). */
+    baseUrl: string;
+    fetch?: Fetcher;
+    /** The provider credential's gate: paces and counts every call of every run. */
+    gate: ProviderCallGate;
+    beforeCall: () => Promise<boolean>;
+    now: Date;
+  },
 ): Promise<SyncSource | null> {
-  const common = { baseUrl: baseUrlFor(env, provider), apiKey: deps.apiKey, fetch: deps.fetch };
+  const common = {
+    baseUrl: deps.baseUrl,
+    apiKey: deps.apiKey,
+    fetch: deps.fetch,
+    gate: deps.gate,
+  };
   const size = pageSize(provider, search.filters);
   const filters = withoutPaging(search.filters);
   switch (provider) {

@@ -85,7 +85,9 @@ export type SyncOutcome =
   | "busy"
   | "disabled"
   | "not_configured"
-  | "error";
+  | "error"
+  /** The provider's daily credit budget is spent: stopped before a paid call, until UTC midnight. */
+  | "budget_exhausted";
 
 export interface SyncRunSummary {
   provider: SyncProvider;

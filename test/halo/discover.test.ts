@@ -5,6 +5,7 @@ import { proposeMapping } from "../../src/halo/discover";
 import { api } from "../helpers/api";
 import { bearer, issueKey } from "../helpers/keys";
 import { SandboxTenant } from "../helpers/sandbox";
+import { useTenantHost } from "../helpers/tenant-app";
 
 interface Discovery {
   patch: {
@@ -25,12 +26,13 @@ interface Health {
   details: { halopsa: { reason?: string; gate?: { token: { present: boolean } } } };
 }
 
-/** Points the configuration at a fresh sandbox tenant (config is per test file's D1). */
+/** Points the deployment at a fresh sandbox tenant; the client id is a config setting. */
 async function useTenant(admin: string, t: SandboxTenant, clientId?: string): Promise<void> {
+  useTenantHost(t);
   const res = await api("/config", {
     method: "PUT",
     headers: bearer(admin),
-    json: { halopsa: { base_url: t.baseUrl, client_id: clientId ?? null } },
+    json: { halopsa: { client_id: clientId ?? null } },
   });
   expect(res.status).toBe(200);
 }
@@ -95,7 +97,7 @@ describe("/health HaloPSA probe", () => {
     const admin = await issueKey(["admin"]);
     const t = new SandboxTenant("health");
     await useTenant(admin, t);
-    const first = await api<Health>("/health");
+    const first = await api<Health>("/health", { headers: bearer(admin) });
     expect(first.body.services.halopsa).toBe("connected");
     expect(first.body.details.halopsa.gate?.token.present).toBe(true);
     const before = await t.stats();
@@ -115,7 +117,7 @@ describe("/health HaloPSA probe", () => {
     const secret = env.HALO_CLIENT_SECRET;
     env.HALO_CLIENT_SECRET = "not-the-secret";
     try {
-      const res = await api<Health>("/health");
+      const res = await api<Health>("/health", { headers: bearer(admin) });
       expect(res.body.services.halopsa).toBe("error");
       expect(res.body.details.halopsa.reason).toContain("invalid_client");
       expect((await api<Health>("/health")).body.services.halopsa).toBe("error");
@@ -137,10 +139,11 @@ describe("/health HaloPSA probe", () => {
     const res = await api("/config", {
       method: "PUT",
       headers: bearer(admin),
-      // Port 9 (discard) on loopback: nothing listens there.
-      json: { halopsa: { base_url: "http://127.0.0.1:9", client_id: null } },
+      json: { halopsa: { client_id: null } },
     });
     expect(res.status).toBe(200);
+    // Port 9 (discard) on loopback: nothing listens there.
+    env.HALO_BASE_URL = "http://127.0.0.1:9";
     expect((await api<Health>("/health")).body.services.halopsa).toBe("disconnected");
   });
 });

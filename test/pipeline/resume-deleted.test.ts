@@ -182,6 +182,46 @@ describe("records deleted in HaloPSA", () => {
     expect(tickets[0]?.third_party_id_string).toBe(first.body.lead_id);
   });
 
+  for (const answer of ["reject_400", "not_found_404"] as const) {
+    it(`heals a user deleted between the read and the update (sandbox answers ${answer})`, async () => {
+      const { tenant, auth } = await tenantApp(`deleted-race-${answer}`);
+      await tenant.knobs({ upsert_missing_id: answer });
+      const halo = new HaloDirect(tenant);
+      const email = `race.${answer}@deleted.example`;
+      const lead = { first_name: "Race", last_name: "Gone", email, company: "Racing Co" };
+      const first = await sync(auth, lead);
+      const db = database(env.DB);
+      const { config } = await loadConfig(db);
+      const real = haloPort(env, config, { maxWaitMs: 5_000 });
+      // The merge reads the user, then someone deletes it before the update is sent.
+      const stale: HaloPort = {
+        ...real,
+        getUsers: async (ids) => {
+          const found = await real.getUsers(ids);
+          await halo.delete(`Users/${first.body.halopsa.user_id}`);
+          return found;
+        },
+      };
+      const ctx = (port: HaloPort): ImportContext => ({
+        db,
+        halo: port,
+        config,
+        now: new Date(),
+        actor: "test",
+        requestId: null,
+        options: DEFAULT_IMPORT_OPTIONS,
+      });
+      const input = [{ index: 0, source: "generic", data: { ...lead, phone: "+1 646 555 0188" } }];
+      const failed = await importLeads(ctx(stale), input);
+      expect(failed.map((o) => o.action)).toEqual(["failed"]);
+      // The next attempt (a retried chunk, a repeated sync) finds the user gone and recreates.
+      const healed = await importLeads(ctx(real), input);
+      expect(healed.map((o) => o.action)).toEqual(["created"]);
+      expect(healed[0]?.actions_taken).toContain("lead_recreated");
+      expect(await usersWithEmail(tenant, email)).toHaveLength(1);
+    });
+  }
+
   it("leaves the person alone under on_deleted: skip, and says why", async () => {
     const { tenant, auth } = await tenantApp("deleted-skip");
     const put = await api("/config", {

@@ -32,6 +32,11 @@ const knobFields = {
   accept_bare_object: z.boolean(),
   /** Single GET shape: the bare object (usual) or {tickets:[obj]} (seen by asachs01, §3.2). */
   single_get_mode: z.enum(["bare", "wrapped"]),
+  /**
+   * What a POST upsert answers for an `id` that does not exist (e.g. deleted): undocumented, so
+   * a knob — 400 keyed by the field path like other validation errors, or 404.
+   */
+  upsert_missing_id: z.enum(["reject_400", "not_found_404"]),
   /** Posting a partial customfields array clears the fields left out (HaloAPI#13, assets). */
   customfields_replace: z.boolean(),
   /** Cap on unpaginated lists when no ?count= is sent; null returns everything. */
@@ -75,6 +80,7 @@ export const DEFAULT_KNOBS: Knobs = {
   accept_bare_object: false,
   single_get_mode: "bare",
   customfields_replace: false,
+  upsert_missing_id: "reject_400",
   unpaged_max: null,
   webhook_url: null,
   webhook_username: null,

@@ -14,7 +14,7 @@ export interface TicketChange {
 
 export type UpsertResult =
   | { ok: true; saved: HaloRecord[]; changes: TicketChange[] }
-  | { ok: false; issues: Issues };
+  | { ok: false; issues: Issues; missingId: boolean };
 
 function mergeCustomFields(
   existing: unknown,
@@ -47,6 +47,7 @@ export function upsert(
   knobs: Knobs,
 ): UpsertResult {
   const issues: Issues = {};
+  let missingId = false;
   const nowIso = new Date(t.now(knobs)).toISOString();
   const planned: { record: Record<string, unknown>; isCreate: boolean; before?: HaloRecord }[] = [];
 
@@ -60,6 +61,7 @@ export function upsert(
     if (!isCreate) {
       before = t.store.get(def.entity, id);
       if (!before) {
+        missingId = true;
         issues[`${path}.id`] = `No ${def.envelope} record with id ${id}.`;
         return;
       }
@@ -77,7 +79,7 @@ export function upsert(
     planned.push({ record, isCreate, before });
   });
 
-  if (Object.keys(issues).length > 0) return { ok: false, issues };
+  if (Object.keys(issues).length > 0) return { ok: false, issues, missingId };
 
   const saved: HaloRecord[] = [];
   const changes: TicketChange[] = [];

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import { gatedFetch, OPEN_GATE, type ProviderCallGate } from "../gate/call";
+import {
+  describeBody,
+  type Fetcher,
+  NO_REDIRECT,
+  ProviderError,
+  readBody,
+  refuseRedirect,
+} from "../http";
 import { type CallResult, retryAfterMs, type Throttle, untilWindowEnd } from "../pacing";
 import { ApolloPersonSchema } from "./schema";
 
@@ -53,6 +61,18 @@ export interface ApolloClientOptions {
   apiKey: string;
   fetch?: Fetcher;
   now?: () => Date;
+  /** Paces every call and counts its credits with every other caller of this key. */
+  gate?: ProviderCallGate;
+}
+
+/** Credits a bulk_match answer says it cost: `credits_consumed`, else one per match. */
+function bulkMatchCredits(body: unknown): number {
+  const parsed = BulkMatchSchema.safeParse(body);
+  if (!parsed.success) return 0;
+  const credits = Number(
+    parsed.data.credits_consumed ?? (parsed.data.matches ?? []).filter((m) => m !== null).length,
+  );
+  return Number.isFinite(credits) ? credits : 0;
 }
 
 /**
@@ -103,40 +123,61 @@ export class ApolloClient {
     this.now = options.now ?? (() => new Date());
   }
 
-  private async post(path: string, body: unknown): Promise<CallResult<{ body: unknown }>> {
-    const res = await this.fetcher(`${this.options.baseUrl.replace(/\/$/, "")}/api/v1/${path}`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "cache-control": "no-cache",
-        "x-api-key": this.options.apiKey,
-      },
-      body: JSON.stringify(body),
-    });
-    const parsed = await readBody(res);
-    const now = this.now();
-    if (res.status === 429) {
-      return {
-        kind: "throttled",
-        throttle: {
+  /**
+   * One POST through the key's gate: `maxCredits` is reserved before it, the real cost
+   * (`creditsOf` the answer) and any throttle signal are reported after it.
+   */
+  private async post(
+    path: string,
+    body: unknown,
+    maxCredits = 0,
+    creditsOf: (body: unknown) => number = () => 0,
+  ): Promise<CallResult<{ body: unknown }>> {
+    const sent = await gatedFetch(this.options.gate ?? OPEN_GATE, maxCredits, () =>
+      this.fetcher(`${this.options.baseUrl.replace(/\/$/, "")}/api/v1/${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "cache-control": "no-cache",
+          "x-api-key": this.options.apiKey,
+        },
+        body: JSON.stringify(body),
+        ...NO_REDIRECT,
+      }),
+    );
+    if (sent.kind === "refused") return { kind: "throttled", throttle: sent.throttle };
+    const { res } = sent;
+    try {
+      refuseRedirect("apollo", res, `Apollo ${path}`);
+      const parsed = await readBody(res);
+      const now = this.now();
+      if (res.status === 429) {
+        const throttle = {
           retryAfterMs: retryAfterMs(res.headers.get("retry-after"), now, DEFAULT_RETRY_MS),
           reason: "apollo_429",
-        },
-      };
+        };
+        await sent.done({ throttle, credits: 0 });
+        return { kind: "throttled", throttle };
+      }
+      if (!res.ok) {
+        await sent.done({ throttle: null, credits: 0 });
+        const code =
+          parsed !== null && typeof parsed === "object" && "error_code" in parsed
+            ? String(parsed.error_code)
+            : `HTTP_${res.status}`;
+        throw new ProviderError(
+          "apollo",
+          res.status,
+          code,
+          `Apollo ${path}: ${describeBody(parsed)}`,
+        );
+      }
+      const throttle = apolloHeaderThrottle(res.headers, now);
+      await sent.done({ throttle, credits: creditsOf(parsed) });
+      return { kind: "ok", data: { body: parsed }, throttle };
+    } finally {
+      await sent.done({ throttle: null, credits: null });
     }
-    if (!res.ok) {
-      const code =
-        parsed !== null && typeof parsed === "object" && "error_code" in parsed
-          ? String(parsed.error_code)
-          : `HTTP_${res.status}`;
-      throw new ProviderError(
-        "apollo",
-        res.status,
-        code,
-        `Apollo ${path}: ${describeBody(parsed)}`,
-      );
-    }
-    return { kind: "ok", data: { body: parsed }, throttle: apolloHeaderThrottle(res.headers, now) };
   }
 
   /** One page of the free people search; `filters` are the saved search's Apollo filters. */
@@ -175,10 +216,12 @@ export class ApolloClient {
       return { kind: "ok", data: { matches: [], credits: 0, requestId: null }, throttle: null };
     if (ids.length > APOLLO_BULK_MAX)
       throw new Error(`bulk_match takes at most ${APOLLO_BULK_MAX} people`);
-    const r = await this.post("people/bulk_match", {
-      details: ids.map((id) => ({ id })),
-      reveal_personal_emails: false,
-    });
+    const r = await this.post(
+      "people/bulk_match",
+      { details: ids.map((id) => ({ id })), reveal_personal_emails: false },
+      ids.length,
+      bulkMatchCredits,
+    );
     if (r.kind === "throttled") return r;
     const parsed = BulkMatchSchema.safeParse(r.data.body);
     if (!parsed.success) {

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import { type GatedResponse, gatedFetch, OPEN_GATE, type ProviderCallGate } from "../gate/call";
+import {
+  describeBody,
+  type Fetcher,
+  NO_REDIRECT,
+  ProviderError,
+  readBody,
+  refuseRedirect,
+} from "../http";
 import type { CallResult, Throttle } from "../pacing";
 import { HunterDomainSearchSchema, HunterEmailFinderSchema } from "./schema";
 
@@ -48,7 +56,12 @@ export interface HunterClientOptions {
   apiKey: string;
   fetch?: Fetcher;
   now?: () => Date;
+  /** Paces every call and counts its credits with every other caller of this key. */
+  gate?: ProviderCallGate;
 }
+
+/** Hunter counts a search per 1–10 emails it returns (providers.md §3.2). */
+const searchCredits = (emails: number) => Math.ceil(emails / 10);
 
 /** "2026-12-01" (or the mock's "2020 - 07 - 02") → that day, 00:00 UTC. */
 export function parseResetDate(value: string | null | undefined): Date | null {
@@ -75,14 +88,33 @@ export class HunterClient {
     this.base = options.baseUrl.replace(/\/$/, "");
   }
 
-  private async get(path: string, params: Record<string, string | number | undefined>) {
+  /**
+   * One GET through the key's gate, `maxCredits` reserved; the caller settles with `done` (a
+   * redirect is refused and settled here).
+   */
+  private async get(
+    path: string,
+    params: Record<string, string | number | undefined>,
+    maxCredits = 0,
+  ): Promise<GatedResponse> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params))
       if (v !== undefined && v !== "") q.set(k, String(v));
-    const res = await this.fetcher(`${this.base}/v2/${path}?${q}`, {
-      headers: { accept: "application/json", "x-api-key": this.options.apiKey },
-    });
-    return { res, body: await readBody(res) };
+    const sent = await gatedFetch(this.options.gate ?? OPEN_GATE, maxCredits, () =>
+      this.fetcher(`${this.base}/v2/${path}?${q}`, {
+        headers: { accept: "application/json", "x-api-key": this.options.apiKey },
+        ...NO_REDIRECT,
+      }),
+    );
+    if (sent.kind === "sent") {
+      try {
+        refuseRedirect("hunter", sent.res, `Hunter ${path}`);
+      } catch (err) {
+        await sent.done({ throttle: null, credits: 0 });
+        throw err;
+      }
+    }
+    return sent;
   }
 
   /** 403 → short back-off; 429 → paused until the quota resets (asked of /account). */
@@ -119,38 +151,57 @@ export class HunterClient {
     },
   ): Promise<CallResult<HunterDomainPage>> {
     const limit = Math.min(HUNTER_MAX_LIMIT, Math.max(1, options.limit));
-    const { res, body } = await this.get("domain-search", {
-      domain,
-      limit,
-      offset: options.offset,
-      type: options.type,
-      seniority: options.seniority,
-      department: options.department,
-    });
-    const throttle = await this.throttleFor(res.status);
-    if (throttle) return { kind: "throttled", throttle };
-    if (!res.ok) this.fail("domain-search", res.status, body);
-    const parsed = DomainSearchResponseSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ProviderError(
-        "hunter",
-        200,
-        "INVALID_RESPONSE",
-        `Hunter domain-search: ${parsed.error.message}`,
-      );
-    }
-    const raw = (body as { data: Record<string, unknown> }).data;
-    const total = Number(parsed.data.meta?.results ?? parsed.data.data.emails.length);
-    return {
-      kind: "ok",
-      data: {
-        data: { ...raw, ...parsed.data.data },
-        total: Number.isFinite(total) ? total : parsed.data.data.emails.length,
+    const sent = await this.get(
+      "domain-search",
+      {
+        domain,
         limit,
         offset: options.offset,
+        type: options.type,
+        seniority: options.seniority,
+        department: options.department,
       },
-      throttle: null,
-    };
+      searchCredits(limit),
+    );
+    if (sent.kind === "refused") return { kind: "throttled", throttle: sent.throttle };
+    const { res } = sent;
+    try {
+      const body = await readBody(res);
+      const throttle = await this.throttleFor(res.status);
+      if (throttle) {
+        await sent.done({ throttle, credits: 0 });
+        return { kind: "throttled", throttle };
+      }
+      if (!res.ok) {
+        await sent.done({ throttle: null, credits: 0 });
+        this.fail("domain-search", res.status, body);
+      }
+      const parsed = DomainSearchResponseSchema.safeParse(body);
+      if (!parsed.success) {
+        throw new ProviderError(
+          "hunter",
+          200,
+          "INVALID_RESPONSE",
+          `Hunter domain-search: ${parsed.error.message}`,
+        );
+      }
+      const emails = parsed.data.data.emails.length;
+      await sent.done({ throttle: null, credits: searchCredits(emails) });
+      const raw = (body as { data: Record<string, unknown> }).data;
+      const total = Number(parsed.data.meta?.results ?? emails);
+      return {
+        kind: "ok",
+        data: {
+          data: { ...raw, ...parsed.data.data },
+          total: Number.isFinite(total) ? total : emails,
+          limit,
+          offset: options.offset,
+        },
+        throttle: null,
+      };
+    } finally {
+      await sent.done({ throttle: null, credits: null });
+    }
   }
 
   /** Email finder; a 451 `claimed_email` is a result (suppress the person), not an error. */
@@ -159,29 +210,48 @@ export class HunterClient {
     first_name: string;
     last_name: string;
   }): Promise<CallResult<HunterFinderResult>> {
-    const { res, body } = await this.get("email-finder", params);
-    if (res.status === 451)
-      return { kind: "ok", data: { kind: "claimed", email: null }, throttle: null };
-    const throttle = await this.throttleFor(res.status);
-    if (throttle) return { kind: "throttled", throttle };
-    if (!res.ok) this.fail("email-finder", res.status, body);
-    const parsed = z.looseObject({ data: HunterEmailFinderSchema }).safeParse(body);
-    if (!parsed.success) {
-      throw new ProviderError(
-        "hunter",
-        200,
-        "INVALID_RESPONSE",
-        `Hunter email-finder: ${parsed.error.message}`,
-      );
+    const sent = await this.get("email-finder", params, 1);
+    if (sent.kind === "refused") return { kind: "throttled", throttle: sent.throttle };
+    const { res } = sent;
+    try {
+      const body = await readBody(res);
+      if (res.status === 451) {
+        await sent.done({ throttle: null, credits: 0 });
+        return { kind: "ok", data: { kind: "claimed", email: null }, throttle: null };
+      }
+      const throttle = await this.throttleFor(res.status);
+      if (throttle) {
+        await sent.done({ throttle, credits: 0 });
+        return { kind: "throttled", throttle };
+      }
+      if (!res.ok) {
+        await sent.done({ throttle: null, credits: 0 });
+        this.fail("email-finder", res.status, body);
+      }
+      const parsed = z.looseObject({ data: HunterEmailFinderSchema }).safeParse(body);
+      if (!parsed.success) {
+        throw new ProviderError(
+          "hunter",
+          200,
+          "INVALID_RESPONSE",
+          `Hunter email-finder: ${parsed.error.message}`,
+        );
+      }
+      await sent.done({ throttle: null, credits: 1 });
+      return { kind: "ok", data: { kind: "found", data: parsed.data.data }, throttle: null };
+    } finally {
+      await sent.done({ throttle: null, credits: null });
     }
-    return { kind: "ok", data: { kind: "found", data: parsed.data.data }, throttle: null };
   }
 
   /** The quota's reset day from `GET /account` (free), or null when it cannot be read. */
   async resetDate(): Promise<Date | null> {
     try {
-      const { res, body } = await this.get("account", {});
-      if (!res.ok) return null;
+      const sent = await this.get("account", {});
+      if (sent.kind === "refused") return null;
+      const body = await readBody(sent.res);
+      await sent.done({ throttle: null, credits: 0 });
+      if (!sent.res.ok) return null;
       const parsed = AccountSchema.safeParse(body);
       return parsed.success ? parseResetDate(parsed.data.data.reset_date) : null;
     } catch {

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { describeBody, type Fetcher, ProviderError, readBody } from "../http";
+import { gatedFetch, OPEN_GATE, type ProviderCallGate } from "../gate/call";
+import {
+  describeBody,
+  type Fetcher,
+  NO_REDIRECT,
+  ProviderError,
+  readBody,
+  refuseRedirect,
+} from "../http";
 import { type CallResult, retryAfterMs, type Throttle } from "../pacing";
 import { ZoomInfoContactSchema } from "./schema";
 
@@ -112,6 +120,8 @@ export interface ZoomInfoClientOptions {
   apiKey: string;
   fetch?: Fetcher;
   now?: () => Date;
+  /** Paces every call (authentication included) and counts credits with every other caller. */
+  gate?: ProviderCallGate;
 }
 
 /** JWTs per base URL and username, shared by runs in one isolate (renewed after 55 min). */
@@ -149,6 +159,17 @@ function throttleOf(res: Response, now: Date): Throttle | null {
   return null;
 }
 
+/** A credit per matched record (providers.md §2.2): the rows of every result. */
+function enrichCredits(body: unknown): number {
+  const parsed = EnrichSchema.safeParse(body);
+  if (!parsed.success) return 0;
+  return (parsed.data.data?.result ?? []).reduce(
+    (sum, result) =>
+      sum + (result.data ?? []).filter((r) => r !== null && typeof r === "object").length,
+    0,
+  );
+}
+
 export class ZoomInfoClient {
   private readonly fetcher: Fetcher;
   private readonly now: () => Date;
@@ -170,55 +191,85 @@ export class ZoomInfoClient {
     const now = this.now();
     if (!force && cached && cached.renewAt > now.getTime())
       return { kind: "ok", data: cached.jwt, throttle: null };
-    const res = await this.fetcher(`${this.base}/authenticate`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(credentials(this.options.apiKey)),
-    });
-    const body = await readBody(res);
-    const throttle = throttleOf(res, now);
-    if (res.status === 429 && throttle) return { kind: "throttled", throttle };
-    const parsed = AuthSchema.safeParse(body);
-    if (!res.ok || !parsed.success) {
-      tokens.delete(key);
-      throw new ProviderError(
-        "zoominfo",
-        res.status,
-        errorCode(body) ?? `HTTP_${res.status}`,
-        `ZoomInfo authenticate: ${describeBody(body)}`,
-      );
-    }
-    tokens.set(key, { jwt: parsed.data.jwt, renewAt: now.getTime() + JWT_REFRESH_MS });
-    return { kind: "ok", data: parsed.data.jwt, throttle: null };
-  }
-
-  /** POST with the cached JWT; one re-authentication when ZoomInfo says the token is bad. */
-  private async post(path: string, body: unknown): Promise<CallResult<unknown>> {
-    for (const force of [false, true]) {
-      const token = await this.token(force);
-      if (token.kind === "throttled") return token;
-      const res = await this.fetcher(`${this.base}/${path}`, {
+    const sent = await gatedFetch(this.options.gate ?? OPEN_GATE, 0, () =>
+      this.fetcher(`${this.base}/authenticate`, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json",
-          authorization: `Bearer ${token.data}`,
-        },
-        body: JSON.stringify(body),
-      });
-      const parsed = await readBody(res);
-      if (res.status === 401 && !force) continue;
-      const throttle = throttleOf(res, this.now());
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(credentials(this.options.apiKey)),
+        ...NO_REDIRECT,
+      }),
+    );
+    if (sent.kind === "refused") return { kind: "throttled", throttle: sent.throttle };
+    const { res } = sent;
+    try {
+      refuseRedirect("zoominfo", res, "ZoomInfo authenticate");
+      const body = await readBody(res);
+      const throttle = throttleOf(res, now);
+      await sent.done({ throttle, credits: 0 });
       if (res.status === 429 && throttle) return { kind: "throttled", throttle };
-      if (!res.ok) {
+      const parsed = AuthSchema.safeParse(body);
+      if (!res.ok || !parsed.success) {
+        tokens.delete(key);
         throw new ProviderError(
           "zoominfo",
           res.status,
-          errorCode(parsed) ?? `HTTP_${res.status}`,
-          `ZoomInfo ${path}: ${describeBody(parsed)}`,
+          errorCode(body) ?? `HTTP_${res.status}`,
+          `ZoomInfo authenticate: ${describeBody(body)}`,
         );
       }
-      return { kind: "ok", data: parsed, throttle };
+      tokens.set(key, { jwt: parsed.data.jwt, renewAt: now.getTime() + JWT_REFRESH_MS });
+      return { kind: "ok", data: parsed.data.jwt, throttle: null };
+    } finally {
+      await sent.done({ throttle: null, credits: null });
+    }
+  }
+
+  /**
+   * POST with the cached JWT, through the key's gate (`maxCredits` reserved, `creditsOf` the
+   * answer settled); one re-authentication when ZoomInfo says the token is bad.
+   */
+  private async post(
+    path: string,
+    body: unknown,
+    maxCredits = 0,
+    creditsOf: (body: unknown) => number = () => 0,
+  ): Promise<CallResult<unknown>> {
+    for (const force of [false, true]) {
+      const token = await this.token(force);
+      if (token.kind === "throttled") return token;
+      const sent = await gatedFetch(this.options.gate ?? OPEN_GATE, maxCredits, () =>
+        this.fetcher(`${this.base}/${path}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json",
+            authorization: `Bearer ${token.data}`,
+          },
+          body: JSON.stringify(body),
+          ...NO_REDIRECT,
+        }),
+      );
+      if (sent.kind === "refused") return { kind: "throttled", throttle: sent.throttle };
+      const { res } = sent;
+      try {
+        refuseRedirect("zoominfo", res, `ZoomInfo ${path}`);
+        const parsed = await readBody(res);
+        const throttle = throttleOf(res, this.now());
+        await sent.done({ throttle, credits: res.ok ? creditsOf(parsed) : 0 });
+        if (res.status === 401 && !force) continue;
+        if (res.status === 429 && throttle) return { kind: "throttled", throttle };
+        if (!res.ok) {
+          throw new ProviderError(
+            "zoominfo",
+            res.status,
+            errorCode(parsed) ?? `HTTP_${res.status}`,
+            `ZoomInfo ${path}: ${describeBody(parsed)}`,
+          );
+        }
+        return { kind: "ok", data: parsed, throttle };
+      } finally {
+        await sent.done({ throttle: null, credits: null });
+      }
     }
     throw new ProviderError("zoominfo", 401, "ZI0001", "ZoomInfo refused a fresh token");
   }
@@ -258,13 +309,18 @@ export class ZoomInfoClient {
       return { kind: "ok", data: { records: [], matchedIds: [], credits: 0 }, throttle: null };
     if (ids.length > ZOOMINFO_ENRICH_MAX)
       throw new Error(`enrich takes at most ${ZOOMINFO_ENRICH_MAX} inputs`);
-    const r = await this.post("enrich/contact", {
-      // Ids go back as sent; numeric strings are converted only when they are safe integers.
-      matchPersonInput: ids.map((id) => ({
-        personId: Number.isSafeInteger(Number(id)) ? Number(id) : id,
-      })),
-      outputFields: ZOOMINFO_OUTPUT_FIELDS,
-    });
+    const r = await this.post(
+      "enrich/contact",
+      {
+        // Ids go back as sent; numeric strings are converted only when they are safe integers.
+        matchPersonInput: ids.map((id) => ({
+          personId: Number.isSafeInteger(Number(id)) ? Number(id) : id,
+        })),
+        outputFields: ZOOMINFO_OUTPUT_FIELDS,
+      },
+      ids.length,
+      enrichCredits,
+    );
     if (r.kind === "throttled") return r;
     const parsed = EnrichSchema.safeParse(r.data);
     if (!parsed.success) {

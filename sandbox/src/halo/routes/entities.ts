@@ -73,7 +73,10 @@ export function entityRoutes(app: Hono, t: TenantContext): void {
     if (items.length === 0) return jsonResponse({ "": "At least one record is required." }, 400);
 
     const result = upsert(t, def, items, knobs);
-    if (!result.ok) return jsonResponse(result.issues, 400);
+    if (!result.ok) {
+      const notFound = result.missingId && knobs.upsert_missing_id === "not_found_404";
+      return jsonResponse(result.issues, notFound ? 404 : 400);
+    }
 
     if (result.changes.length > 0 && knobs.webhook_url) {
       // Off the response path, as Halo queues its webhook posts.

@@ -1,0 +1,322 @@
+import type { components, paths } from "./generated/openapi.js";
+import { type ClientOptions, type RequestOptions, sleep, Transport } from "./http.js";
+import { type VerifyOptions, verifyWebhook, type WebhookHeaders } from "./webhooks.js";
+
+type Schemas = components["schemas"];
+type Json<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B
+  : never;
+type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer R } } };
+}
+  ? R
+  : never;
+type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  parameters: { query?: infer Q };
+}
+  ? NonNullable<Q>
+  : never;
+
+export type LeadSource = Schemas["SyncLeadRequest"]["source"];
+export type SyncLeadRequest = Json<"/api/v1/sync/leads", "post">;
+export type SyncLeadResponse = Schemas["SyncLeadResponse"];
+export type BulkImportRequest = Json<"/api/v1/sync/leads/bulk", "post">;
+export type BulkImportAccepted = Schemas["BulkImportAccepted"];
+export type JobSummary = Schemas["JobSummary"];
+export type JobDetail = Schemas["JobDetail"];
+export type ImportOptions = Schemas["ImportOptions"];
+export type Suppression = Schemas["Suppression"];
+export type CreateSuppression = Schemas["CreateSuppression"];
+export type ApiKey = Schemas["ApiKey"];
+export type CreatedApiKey = Schemas["CreatedApiKey"];
+export type Health = Schemas["Health"];
+export type Pagination = Schemas["Pagination"];
+
+/** The seed's flat form: the lead's fields with `source` alongside them. */
+export type FlatLead = { source: LeadSource } & Record<string, unknown>;
+
+export interface BulkProgress {
+  job: JobSummary;
+  /** 0…1 */
+  fraction: number;
+}
+
+export interface BulkOptions {
+  source: LeadSource;
+  options?: Partial<ImportOptions>;
+  continueOnError?: boolean;
+  /** Poll the job until it finishes (default true); false returns once it is accepted. */
+  wait?: boolean;
+  pollIntervalMs?: number;
+  onProgress?: (progress: BulkProgress) => void;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface WaitOptions {
+  pollIntervalMs?: number;
+  onProgress?: (progress: BulkProgress) => void;
+  signal?: AbortSignal;
+  /** Give up after this long (default: never). */
+  timeoutMs?: number;
+}
+
+export const FINISHED = new Set(["completed", "completed_with_errors"]);
+
+function isSyncRequest(input: SyncLeadRequest | FlatLead): input is SyncLeadRequest {
+  return typeof input.data === "object" && input.data !== null && !Array.isArray(input.data);
+}
+
+class Leads {
+  constructor(
+    private readonly t: Transport,
+    private readonly jobs: Jobs,
+  ) {}
+
+  /**
+   * Imports one lead. Takes the seed's flat form (`{first_name, email, …, source}`) or the API's
+   * `{source, data, options}`.
+   */
+  async sync(
+    lead: FlatLead | SyncLeadRequest,
+    request: Pick<RequestOptions, "idempotencyKey" | "signal"> = {},
+  ): Promise<SyncLeadResponse> {
+    const body: SyncLeadRequest = isSyncRequest(lead) ? lead : toSyncRequest(lead);
+    return (
+      await this.t.request<SyncLeadResponse>("POST", "/sync/leads", { ...request, json: body })
+    ).data;
+  }
+
+  /** The same decision as a dry run: the normalised lead, its quality score and any issues. */
+  async validate(lead: FlatLead | SyncLeadRequest): Promise<Schemas["ValidateLeadResponse"]> {
+    const body = isSyncRequest(lead) ? lead : toSyncRequest(lead);
+    const { source, data } = body;
+    return (
+      await this.t.request<Schemas["ValidateLeadResponse"]>("POST", "/validate/leads", {
+        json: { source, data },
+      })
+    ).data;
+  }
+
+  /**
+   * Starts a bulk import and (by default) polls the job until every lead is decided, calling
+   * `onProgress` on each poll. Returns the finished job with per-lead results.
+   */
+  async bulk(leads: unknown[], opts: BulkOptions): Promise<JobDetail> {
+    const accepted = await this.startBulk(leads, opts);
+    if (opts.wait === false) return this.jobs.get(accepted.job_id);
+    return this.jobs.wait(accepted.job_id, opts);
+  }
+
+  /** Queues a bulk import and returns at once with the job id. */
+  async startBulk(leads: unknown[], opts: BulkOptions): Promise<BulkImportAccepted> {
+    const body: BulkImportRequest = {
+      source: opts.source,
+      leads,
+      ...(opts.options ? { options: opts.options as ImportOptions } : {}),
+      batch_options: { continue_on_error: opts.continueOnError ?? true },
+    };
+    return (
+      await this.t.request<BulkImportAccepted>("POST", "/sync/leads/bulk", {
+        json: body,
+        ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      })
+    ).data;
+  }
+
+  /** Uploads a CSV file (text, Blob or stream) as one bulk job; the service streams it. */
+  async uploadCsv(
+    csv: string | Blob | ReadableStream<Uint8Array>,
+    opts: { source: LeadSource; idempotencyKey?: string; signal?: AbortSignal },
+  ): Promise<BulkImportAccepted> {
+    return (
+      await this.t.request<BulkImportAccepted>("POST", "/sync/leads/bulk", {
+        query: { source: opts.source },
+        body: csv,
+        contentType: "text/csv",
+        ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      })
+    ).data;
+  }
+
+  async list(query: Query<"/api/v1/leads", "get"> = {}) {
+    return (await this.t.request<Ok<"/api/v1/leads", "get">>("GET", "/leads", { query })).data;
+  }
+
+  async get(id: string) {
+    return (await this.t.request<Schemas["LeadDetail"]>("GET", `/leads/${encodeURIComponent(id)}`))
+      .data;
+  }
+}
+
+function toSyncRequest(lead: FlatLead): SyncLeadRequest {
+  const { source, options, ...data } = lead;
+  return {
+    source,
+    data,
+    ...(options && typeof options === "object" ? { options: options as ImportOptions } : {}),
+  };
+}
+
+class Jobs {
+  constructor(private readonly t: Transport) {}
+
+  async list(query: Query<"/api/v1/sync/jobs", "get"> = {}) {
+    return (
+      await this.t.request<{ jobs: JobSummary[]; pagination: Pagination }>("GET", "/sync/jobs", {
+        query,
+      })
+    ).data;
+  }
+
+  async get(id: string): Promise<JobDetail> {
+    return (await this.t.request<JobDetail>("GET", `/sync/jobs/${encodeURIComponent(id)}`)).data;
+  }
+
+  /** Polls a job until it finishes, reporting progress on every poll. */
+  async wait(id: string, opts: WaitOptions = {}): Promise<JobDetail> {
+    const interval = opts.pollIntervalMs ?? 1000;
+    const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+    for (;;) {
+      const job = await this.get(id);
+      opts.onProgress?.({ job, fraction: job.total === 0 ? 1 : job.processed / job.total });
+      if (FINISHED.has(job.status)) return job;
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after timeout`);
+      await sleep(interval, opts.signal);
+    }
+  }
+
+  /** Replays a job's failed leads. */
+  async retry(id: string) {
+    return (
+      await this.t.request<BulkImportAccepted>("POST", `/sync/jobs/${encodeURIComponent(id)}/retry`)
+    ).data;
+  }
+}
+
+export interface ConvertRequest {
+  qualification_data?: Record<string, unknown>;
+  conversion_options?: Record<string, unknown>;
+}
+
+class Prospects {
+  constructor(private readonly t: Transport) {}
+
+  /**
+   * `POST /prospects/convert/{lead_id}` as the seed documents it. The lifecycle routes are not
+   * served yet: until they are, this throws a `NotFoundError` (code `RESOURCE_NOT_FOUND`).
+   */
+  async convert(leadId: string, body: ConvertRequest = {}): Promise<Record<string, unknown>> {
+    return (
+      await this.t.request<Record<string, unknown>>(
+        "POST",
+        `/prospects/convert/${encodeURIComponent(leadId)}`,
+        { json: body },
+      )
+    ).data;
+  }
+}
+
+class Suppressions {
+  constructor(private readonly t: Transport) {}
+
+  async list(query: Query<"/api/v1/suppressions", "get"> = {}) {
+    return (
+      await this.t.request<{ suppressions: Suppression[]; pagination: Pagination }>(
+        "GET",
+        "/suppressions",
+        { query },
+      )
+    ).data;
+  }
+
+  /** Adds a Do-Not-Contact entry; `kind` is guessed from the value when omitted. */
+  async add(
+    value: string,
+    opts: Partial<Omit<CreateSuppression, "value">> = {},
+  ): Promise<Suppression> {
+    const body: CreateSuppression = { kind: opts.kind ?? suppressionKind(value), value, ...opts };
+    return (await this.t.request<Suppression>("POST", "/suppressions", { json: body })).data;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.t.request("DELETE", `/suppressions/${encodeURIComponent(id)}`);
+  }
+}
+
+/** email if it has an @, phone if it is mostly digits, otherwise a domain. */
+export function suppressionKind(value: string): CreateSuppression["kind"] {
+  if (value.includes("@")) return "email";
+  if (/^[+\d][\d\s().-]{5,}$/.test(value.trim())) return "phone";
+  return "domain";
+}
+
+class Keys {
+  constructor(private readonly t: Transport) {}
+
+  async create(body: Schemas["CreateApiKey"]): Promise<CreatedApiKey> {
+    return (await this.t.request<CreatedApiKey>("POST", "/keys", { json: body })).data;
+  }
+
+  async list(): Promise<ApiKey[]> {
+    return (await this.t.request<{ keys: ApiKey[] }>("GET", "/keys")).data.keys;
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.t.request("DELETE", `/keys/${encodeURIComponent(id)}`);
+  }
+}
+
+class Webhooks {
+  /**
+   * Verifies a LeadBridge webhook delivery (Standard Webhooks signature and timestamp) and
+   * returns its parsed body; throws `WebhookVerificationError` otherwise.
+   */
+  verify<T = unknown>(
+    payload: string,
+    headers: WebhookHeaders,
+    secret: string,
+    options?: VerifyOptions,
+  ): Promise<T> {
+    return verifyWebhook<T>(payload, headers, secret, options);
+  }
+}
+
+/** The LeadBridge client (the seed's `HaloIntegration`). */
+export class HaloIntegration {
+  readonly leads: Leads;
+  readonly jobs: Jobs;
+  readonly prospects: Prospects;
+  readonly suppressions: Suppressions;
+  readonly keys: Keys;
+  readonly webhooks: Webhooks;
+  private readonly transport: Transport;
+
+  constructor(options: ClientOptions) {
+    this.transport = new Transport(options);
+    this.jobs = new Jobs(this.transport);
+    this.leads = new Leads(this.transport, this.jobs);
+    this.prospects = new Prospects(this.transport);
+    this.suppressions = new Suppressions(this.transport);
+    this.keys = new Keys(this.transport);
+    this.webhooks = new Webhooks();
+  }
+
+  get baseUrl(): string {
+    return this.transport.baseUrl;
+  }
+
+  /** Service health; a 503 (database unreachable) is answered, not thrown: it has a body. */
+  async health(): Promise<Health> {
+    return (await this.transport.request<Health>("GET", "/health", { accept: [503] })).data;
+  }
+
+  /** Any route, for what the resources do not cover yet. */
+  request<T>(method: string, path: string, options?: RequestOptions) {
+    return this.transport.request<T>(method, path, options);
+  }
+}
