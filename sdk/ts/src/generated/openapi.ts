@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service health (no authentication) */
+        /** Service health (no authentication; details with a key) */
         get: {
             parameters: {
                 query?: never;
@@ -308,7 +308,7 @@ export interface paths {
         };
         /**
          * Change the configuration (partial update)
-         * @description Merges the body into the current configuration, validates the result and stores it as a new version. Send `If-Match` with the ETag you read to refuse a lost update.
+         * @description Merges the body into the current configuration, validates the result and stores it as a new version. Send `If-Match` with the ETag you read to refuse a lost update. The `deployment` block is read-only: HaloPSA's host (`halopsa.base_url`) and the provider hosts are fixed by the deployment, so a patch setting `halopsa.base_url` is refused.
          */
         put: {
             parameters: {
@@ -2055,10 +2055,2047 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhooks: components["schemas"]["Webhook"][];
+                        };
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Deliveries are signed with Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature). When no secret is given one is generated; either way the secret is shown only in this answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateWebhook"];
+                };
+            };
+            responses: {
+                /** @description Registered; the secret is shown only here */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWebhook"];
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still being processed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was already used with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a webhook's URL, events, description or enabled state */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateWebhook"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description The new secret signs every delivery from now on. For `overlap_seconds` (default 24 h) the old secret signs too: `webhook-signature` then carries two space-separated signatures, so receivers can switch secrets without dropping a delivery.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RotateWebhookSecret"];
+                };
+            };
+            responses: {
+                /** @description Rotated; the new secret is shown only here */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWebhook"];
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still being processed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was already used with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a ping event to this endpoint
+         * @description Delivered like any event (signed, retried, logged); see /deliveries.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued for delivery */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event_id: string;
+                            delivery_id: string;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The endpoint is disabled, or the Idempotency-Key is in use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was already used with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log
+         * @description Newest first. Each delivery (one event to this endpoint) lists its attempts: when, the HTTP status, latency and the first 1 KB of the answer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description next_cursor from the previous page */
+                    cursor?: string;
+                    status?: "pending" | "succeeded" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deliveries with their attempts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: components["schemas"]["WebhookDelivery"][];
+                            pagination: components["schemas"]["Pagination"];
+                        };
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again
+         * @description The same event id and body, freshly signed; retried on the usual schedule.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    delivery_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string;
+                            /** @enum {string} */
+                            status: "pending";
+                        };
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The endpoint is disabled, the delivery is still pending, or the Idempotency-Key is in use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was already used with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send every failed delivery since a time again
+         * @description At most 1000 deliveries per call, oldest first; call again for more.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReplayWebhookDeliveries"];
+                };
+            };
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replayed: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details.field` names the field at fault */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The API key lacks the required scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The endpoint is disabled, or the Idempotency-Key is in use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not of a media type the route accepts */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was already used with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "lead.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lead.created
+         * @description A new person was written to HaloPSA (client, site, user and lead ticket). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_lead_created"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lead.updated
+         * @description An import merged new data into a known lead's HaloPSA records. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_lead_updated"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lead.status_changed
+         * @description An import read back a lead ticket whose stage or status had changed in HaloPSA. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_lead_status_changed"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.suppressed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lead.suppressed
+         * @description An imported lead was not written because it is on the Do-Not-Contact list. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_lead_suppressed"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.suppressed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.suppressed
+         * @description An email, phone or domain was added to the Do-Not-Contact list (by the API or a provider opt-out). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_contact_suppressed"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "prospect.qualified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * prospect.qualified
+         * @description A lead became a qualified prospect. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_prospect_qualified"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "prospect.converted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * prospect.converted
+         * @description A prospect was converted to an opportunity. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_prospect_converted"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "opportunity.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * opportunity.created
+         * @description An opportunity was opened. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_opportunity_created"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "opportunity.won": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * opportunity.won
+         * @description An opportunity was won. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_opportunity_won"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "opportunity.lost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * opportunity.lost
+         * @description An opportunity was lost. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_opportunity_lost"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * job.completed
+         * @description A bulk import or provider-sync job finished (every lead has an outcome). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_job_completed"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sync.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * sync.failed
+         * @description A scheduled or on-demand provider sync run ended with an error. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_sync_failed"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ping
+         * @description A test event sent by POST /api/v1/webhooks/{id}/test. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["WebhookEvent_ping"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: LeadBridge disables this endpoint and stops sending */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other status, a timeout or a redirect is a failure: retried after about 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (with jitter), then recorded as failed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        WebhookEvent_lead_created: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "lead.created";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                source: string;
+                dedup_key: string;
+                quality_score: number | null;
+                halopsa: {
+                    client_id: number | null;
+                    site_id: number | null;
+                    user_id: number | null;
+                    ticket_id: number | null;
+                };
+                lists: string[];
+            };
+        };
+        WebhookEvent_lead_updated: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "lead.updated";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                source: string;
+                fields_updated: string[];
+                fields_preserved: string[];
+            };
+        };
+        WebhookEvent_lead_status_changed: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "lead.status_changed";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                from: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                to: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                /**
+                 * @description Where the change was seen: a status set in HaloPSA, read back by an import
+                 * @enum {string}
+                 */
+                observed_in: "halopsa";
+            };
+        };
+        WebhookEvent_lead_suppressed: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "lead.suppressed";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                dedup_key: string;
+                reasons: {
+                    code: string;
+                    message: string;
+                }[];
+            };
+        };
+        WebhookEvent_contact_suppressed: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "contact.suppressed";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                suppression_id: string;
+                /** @enum {string} */
+                kind: "email" | "phone" | "domain";
+                value: string;
+                reason: string | null;
+                /** @description api, apollo, zoominfo, hunter or halopsa */
+                origin: string;
+            };
+        };
+        WebhookEvent_prospect_qualified: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "prospect.qualified";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                from: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                } | null;
+                to: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                halopsa_ticket_id: number | null;
+            };
+        };
+        WebhookEvent_prospect_converted: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "prospect.converted";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                from: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                } | null;
+                to: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                halopsa_ticket_id: number | null;
+            };
+        };
+        WebhookEvent_opportunity_created: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "opportunity.created";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                from: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                } | null;
+                to: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                halopsa_ticket_id: number | null;
+            };
+        };
+        WebhookEvent_opportunity_won: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "opportunity.won";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                from: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                } | null;
+                to: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                halopsa_ticket_id: number | null;
+                /** @description The opportunity value, when known */
+                value: number | null;
+                reason: string | null;
+            };
+        };
+        WebhookEvent_opportunity_lost: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "opportunity.lost";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                lead_id: string;
+                from: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                } | null;
+                to: {
+                    /** @description lead, prospect or opportunity */
+                    stage: string;
+                    /** @description The lifecycle status name from the config */
+                    status: string;
+                };
+                halopsa_ticket_id: number | null;
+                /** @description The opportunity value, when known */
+                value: number | null;
+                reason: string | null;
+            };
+        };
+        WebhookEvent_job_completed: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "job.completed";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                job_id: string;
+                kind: string;
+                source: string;
+                /** @enum {string} */
+                status: "completed" | "completed_with_errors";
+                total: number;
+                succeeded: number;
+                failed: number;
+                rejected: number;
+            };
+        };
+        WebhookEvent_sync_failed: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "sync.failed";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                provider: string;
+                search_id: string;
+                error: string;
+            };
+        };
+        WebhookEvent_ping: {
+            /** @description Event id (also the webhook-id header): the same on every retry; dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "ping";
+            /** @description When the change happened (ISO 8601) */
+            occurred_at: string;
+            data: {
+                subscription_id: string;
+                message: string;
+            };
+        };
         Health: {
             /** @enum {string} */
             status: "healthy" | "degraded" | "unhealthy";
@@ -2076,8 +4113,8 @@ export interface components {
                 /** @enum {string} */
                 hunter: "connected" | "configured" | "disconnected" | "error" | "not_configured" | "disabled";
             };
-            /** @description Why a service is not connected, and HaloGate's rate-limit state */
-            details: {
+            /** @description Only with a valid API key (any scope): why a service is not connected, and HaloGate's rate-limit state. Without one the answer carries states only, never a URL or an upstream message. */
+            details?: {
                 [key: string]: unknown;
             };
         };
@@ -2114,8 +4151,6 @@ export interface components {
         ConfigDocument: {
             /** @default {} */
             halopsa: {
-                /** Format: uri */
-                base_url?: string;
                 tenant?: string;
                 client_id?: string;
                 /** @default all */
@@ -2273,6 +4308,8 @@ export interface components {
                         requests: number;
                         window_seconds: number;
                     };
+                    /** @default null */
+                    daily_credit_budget: number | null;
                     /** @default [] */
                     saved_searches: {
                         id: string;
@@ -2297,6 +4334,8 @@ export interface components {
                         requests: number;
                         window_seconds: number;
                     };
+                    /** @default null */
+                    daily_credit_budget: number | null;
                     /** @default [] */
                     saved_searches: {
                         id: string;
@@ -2321,6 +4360,8 @@ export interface components {
                         requests: number;
                         window_seconds: number;
                     };
+                    /** @default null */
+                    daily_credit_budget: number | null;
                     /** @default [] */
                     saved_searches: {
                         id: string;
@@ -2414,6 +4455,33 @@ export interface components {
             /** @description 0 until the first change */
             version: number;
             updated_at: string | null;
+            deployment: components["schemas"]["Deployment"];
+        };
+        /** @description Fixed by the deployment; read-only */
+        Deployment: {
+            halopsa: components["schemas"]["DeploymentEndpoint"] & {
+                /** @description HALO_TENANT; `halopsa.tenant` overrides it */
+                tenant: string;
+                /** @description HALO_CLIENT_ID; `halopsa.client_id` overrides it */
+                client_id: string;
+            };
+            providers: {
+                apollo: components["schemas"]["DeploymentEndpoint"];
+                zoominfo: components["schemas"]["DeploymentEndpoint"];
+                hunter: components["schemas"]["DeploymentEndpoint"];
+            };
+            /** @description ALLOW_LOCAL_HTTP: plain http to localhost allowed (local development only) */
+            allow_local_http: boolean;
+        };
+        DeploymentEndpoint: {
+            /** @description Without userinfo, query or fragment */
+            base_url: string | null;
+            /**
+             * @description `ok`, or why the URL guard refuses it (then no credential is sent)
+             * @example ok
+             */
+            url_check: string;
+            reason?: string;
         };
         /**
          * @description A JSON Merge Patch (RFC 7396) of the configuration: objects merge, arrays replace, null resets a setting to its default. The merged document must satisfy IntegrationConfig. A provider's `rate_limit` may be the seed's bare number (requests per minute) or `{requests, window_seconds}`; it is stored as the object.
@@ -2436,7 +4504,7 @@ export interface components {
             /** @description Whether the provider's API key is set */
             configured: boolean;
             max_pages_per_run: number;
-            /** @description idle, running, active, paused, complete or error */
+            /** @description idle, running, active, paused, complete, error or budget_exhausted (the provider's daily_credit_budget is spent; `paused_until` is the next UTC midnight) */
             status: string;
             checkpoint: components["schemas"]["SyncCheckpoint"];
             paused_until: string | null;
@@ -2461,7 +4529,7 @@ export interface components {
             provider: "apollo" | "zoominfo" | "hunter";
             search_id: string;
             /** @enum {string} */
-            outcome: "ran" | "paused" | "complete" | "busy" | "disabled" | "not_configured" | "error";
+            outcome: "ran" | "paused" | "complete" | "busy" | "disabled" | "not_configured" | "error" | "budget_exhausted";
             pages_read: number;
             records_found: number;
             skipped_known: number;
@@ -2909,6 +4977,99 @@ export interface components {
             /** @description Fields updated and preserved, per-field decisions, reasons, inputs */
             detail?: unknown;
             request_id: string | null;
+        };
+        CreatedWebhook: components["schemas"]["Webhook"] & {
+            /** @description The signing secret. Shown only in this answer. */
+            secret: string;
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            enabled: boolean;
+            /** @description Same as `enabled` (the seed's name) */
+            active: boolean;
+            disabled_reason: string | null;
+            disabled_at: string | null;
+            /** @description First failure since the last success; disabled after 5 days */
+            failing_since: string | null;
+            /** @description Until then the previous secret also signs (rotation overlap) */
+            previous_secret_expires_at: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        CreateWebhook: {
+            /**
+             * @description https only (plain http://localhost only in local development); no credentials in the URL; no private, loopback, link-local, CGNAT, multicast or reserved addresses. Redirects are never followed.
+             * @example https://your-app.com/webhooks/leadbridge
+             */
+            url: string;
+            events: ("lead.created" | "lead.updated" | "lead.status_changed" | "lead.suppressed" | "contact.suppressed" | "prospect.qualified" | "prospect.converted" | "opportunity.created" | "opportunity.won" | "opportunity.lost" | "job.completed" | "sync.failed" | "ping" | "*")[];
+            /**
+             * @description Your own signing secret (whsec_ + base64); generated when omitted
+             * @example whsec_MfKQ9r8G…
+             */
+            secret?: string;
+            description?: string;
+            enabled?: boolean;
+            /** @description The seed's name for `enabled` */
+            active?: boolean;
+        };
+        UpdateWebhook: {
+            /**
+             * @description https only (plain http://localhost only in local development); no credentials in the URL; no private, loopback, link-local, CGNAT, multicast or reserved addresses. Redirects are never followed.
+             * @example https://your-app.com/webhooks/leadbridge
+             */
+            url?: string;
+            events?: ("lead.created" | "lead.updated" | "lead.status_changed" | "lead.suppressed" | "contact.suppressed" | "prospect.qualified" | "prospect.converted" | "opportunity.created" | "opportunity.won" | "opportunity.lost" | "job.completed" | "sync.failed" | "ping" | "*")[];
+            description?: string | null;
+            /** @description true re-enables a disabled endpoint (and clears its failure) */
+            enabled?: boolean;
+            /** @description The seed's name for `enabled` */
+            active?: boolean;
+        };
+        RotateWebhookSecret: {
+            /**
+             * @description The new secret; generated when omitted
+             * @example whsec_MfKQ9r8G…
+             */
+            secret?: string;
+            /**
+             * @description How long the old secret keeps signing next to the new one (default 24 h)
+             * @default 86400
+             */
+            overlap_seconds: number;
+        };
+        WebhookDelivery: {
+            id: string;
+            event_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            next_attempt_at: string | null;
+            last_status_code: number | null;
+            last_error: string | null;
+            created_at: string;
+            updated_at: string;
+            log: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookAttempt: {
+            attempt: number;
+            at: string;
+            status_code: number | null;
+            latency_ms: number | null;
+            /** @description The first 1 KB of the answer */
+            response: string | null;
+            error: string | null;
+        };
+        ReplayWebhookDeliveries: {
+            /**
+             * Format: date-time
+             * @description Replay every failed delivery created at or after this time
+             */
+            since: string;
         };
     };
     responses: never;
