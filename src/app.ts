@@ -6,6 +6,7 @@ import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { answerOptions, corsPolicy, securityHeaders } from "./middleware/http-hygiene";
+import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
@@ -21,6 +22,8 @@ import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
 import { validateRoutes } from "./routes/validate";
+import { registerWebhookEvents } from "./routes/webhook-events";
+import { webhooksRoutes } from "./routes/webhooks";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -41,6 +44,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lists", listsRoutes);
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
+  api.route("/webhooks", webhooksRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -62,6 +66,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
       new Set([BULK_PATH]),
     ),
   );
+  app.use(`${API_PREFIX}/*`, outboxKick);
   app.onError(onError);
   app.notFound(notFound(routes));
 
@@ -74,6 +79,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "An API key issued by POST /api/v1/keys",
   });
+  registerWebhookEvents(app);
   const document = openApiDocument(app);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
   app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));

@@ -30,6 +30,12 @@ export const bodyErrors = {
   415: errorResponse("Body is not of a media type the route accepts"),
 } as const;
 
+/** What a POST with an `Idempotency-Key` can answer besides its own statuses. */
+export const idempotencyErrors = {
+  409: errorResponse("A request with this Idempotency-Key is still being processed"),
+  422: errorResponse("This Idempotency-Key was already used with a different request"),
+} as const;
+
 export const notFoundError = { 404: errorResponse("No such resource") } as const;
 export const conflictError = { 409: errorResponse("Conflicting concurrent change") } as const;
 export const idempotencyReuseError = {

@@ -96,6 +96,15 @@ export function completeDocument(doc: Document, idempotent: ReadonlySet<string>)
       add(500, "Unexpected error; logged with the request id");
     }
   }
+  // Outbound webhooks (events LeadBridge POSTs to subscribers) carry no API key: the receiver
+  // checks their Standard Webhooks signature, described on each event.
+  const webhooks = (doc as { webhooks?: Record<string, Record<string, Json>> }).webhooks ?? {};
+  for (const [name, item] of Object.entries(webhooks)) {
+    for (const [method, op] of Object.entries(item)) {
+      op.security ??= [];
+      op.operationId ??= operationId(method, `/webhook/${name}`);
+    }
+  }
   return doc;
 }
 

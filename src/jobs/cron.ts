@@ -1,13 +1,18 @@
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { deleteExpiredKeys } from "../db/idempotency-repo";
+import { purgeWebhookHistory } from "../db/webhooks-repo";
 import { runProviderSync } from "../sync/run";
 import { apiKeyFor } from "../sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
+import { kickOutbox, sweepWebhooks } from "../webhooks/dispatch";
 
 /** The crons in wrangler.jsonc `triggers.crons`. */
 export const SYNC_CRON = "*/15 * * * *";
 export const HOUSEKEEPING_CRON = "0 3 * * *";
+export const WEBHOOK_SWEEP_CRON = "* * * * *";
+/** Finished webhook deliveries and their events are kept this long for the delivery log. */
+const WEBHOOK_HISTORY_DAYS = 30;
 
 /**
  * Every saved search of every enabled provider that has an API key. The searches of one
@@ -43,9 +48,11 @@ export async function runScheduledSyncs(env: Env, now: Date): Promise<SyncRunSum
   return (await Promise.all(byProvider)).flat();
 }
 
-/** Daily housekeeping: expired idempotency keys go. */
+/** Daily housekeeping: expired idempotency keys and old webhook history go. */
 export async function runHousekeeping(env: Env, now: Date): Promise<void> {
   await deleteExpiredKeys(database(env.DB), now.toISOString());
+  const before = new Date(now.getTime() - WEBHOOK_HISTORY_DAYS * 86_400_000).toISOString();
+  await purgeWebhookHistory(database(env.DB), before);
 }
 
 /** The Worker's `scheduled` handler. */
@@ -57,7 +64,11 @@ export async function handleScheduled(
   const now = new Date(controller.scheduledTime);
   switch (controller.cron) {
     case SYNC_CRON:
-      ctx.waitUntil(runScheduledSyncs(env, now).then(() => undefined));
+      // A failed run's sync.failed event and its jobs go out right after.
+      ctx.waitUntil(runScheduledSyncs(env, now).then(() => kickOutbox(env)));
+      return;
+    case WEBHOOK_SWEEP_CRON:
+      ctx.waitUntil(sweepWebhooks(env, now).then(() => undefined));
       return;
     case HOUSEKEEPING_CRON:
       ctx.waitUntil(runHousekeeping(env, now));
