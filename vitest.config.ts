@@ -51,6 +51,9 @@ export default defineConfig(async () => {
                   // The sandbox is plain http on loopback: the URL guard's dev flag.
                   ALLOW_LOCAL_HTTP: "true",
                   SANDBOX_URL: sandboxUrl,
+                  // test/fuzz: `npm run fuzz -- --runs N --seed S` sets these.
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                 },
                 // Test-only: lets tests drive the queue and scheduled handlers end to end.
                 compatibilityFlags: ["service_binding_extra_handlers"],

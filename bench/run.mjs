@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --faults] [-- --leads N]`: imports a generated dataset through the real
+// `npm run bench [-- --faults] [-- --leads N] [-- --webhooks N]`: imports a generated dataset through the real
 // stack (service + HaloPSA sandbox, scaled rate-limit window) and prints one JSON line of
 // measurements. Calls are counted by the sandbox, not estimated.
 import { runBaseline } from "./baseline.mjs";
@@ -14,6 +14,8 @@ const arg = (name, fallback) => {
 };
 const LEADS = arg("--leads", 2400);
 const SAMPLE = arg("--sample", 240);
+// Webhook endpoints subscribed to every event (the sandbox's echo receiver) during the import.
+const WEBHOOKS = arg("--webhooks", 0);
 // A scaled window: HaloPSA's 500 per 3 minutes becomes 50 per 2 seconds, same logic, so the
 // benchmark runs in a minute or two while still being throttle-bound.
 const WINDOW = { requests: 50, window_seconds: 2 };
@@ -48,6 +50,12 @@ try {
   const data = makeDataset({ leads: LEADS });
   await knobs({ rate_limit: WINDOW.requests, rate_window_seconds: WINDOW.window_seconds });
   await call("PUT", "/config", { halopsa: { rate_limit: WINDOW } });
+  const echoUrls = [];
+  for (let i = 0; i < WEBHOOKS; i++) {
+    const url = `${stack.sandboxUrl}/t/${TENANT}-echo${i}/_sandbox/echo`;
+    await call("POST", "/webhooks", { url, events: ["*"] });
+    echoUrls.push(url);
+  }
   for (const email of data.suppressed)
     await call("POST", "/suppressions", { kind: "email", value: email, reason: "bench" });
   if (faults) await knobs({ error_rate: 0.2, drop_rate: 0.05, seed: 7, storm_seconds: 4 });
@@ -74,6 +82,7 @@ try {
     }
   }
   const elapsedS = (Date.now() - started) / 1000;
+  const webhooks = await drainWebhooks(echoUrls, started);
   if (faults) await knobs({ error_rate: 0, drop_rate: 0, storm_requests: 0, storm_until: 0 });
   const stats = await sandboxStats();
   log(`bench: HaloPSA calls by route ${JSON.stringify(stats.requests_by_route)}`);
@@ -142,10 +151,43 @@ try {
     duplicate_records: duplicateRecords,
     elapsed_s: round(elapsedS, 1),
     leads_per_s: round(total / elapsedS, 1),
+    webhooks: WEBHOOKS,
+    ...webhooks,
   };
   console.log(JSON.stringify(line));
 } finally {
   stack.stop();
+}
+
+/**
+ * Waits until the echo receivers stop receiving (deliveries run on their own queue, after the
+ * import), and reports what arrived and when the last one did.
+ */
+async function drainWebhooks(urls, started) {
+  if (urls.length === 0) return {};
+  const count = async () => {
+    let n = 0;
+    for (const url of urls) n += (await (await fetch(`${url}?count_only=true`)).json()).count;
+    return n;
+  };
+  let last = -1;
+  let stableSince = Date.now();
+  let lastChange = Date.now();
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const n = await count();
+    if (n !== last) {
+      last = n;
+      stableSince = Date.now();
+      lastChange = Date.now();
+    }
+    if (Date.now() - stableSince > 5_000 || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    webhook_deliveries: last,
+    webhook_drained_s: round((lastChange - started) / 1000, 1),
+  };
 }
 
 function round(n, digits) {

@@ -109,6 +109,9 @@ export async function startStack({ tenant }) {
         ...sandboxVarArgs(sandboxUrl, { haloPath: `/t/${tenant}` }),
         "--var",
         `HALO_CLIENT_SECRET:${SANDBOX_SECRET}`,
+        // `--webhooks N` subscribes the sandbox's echo receiver, plain http on 127.0.0.1.
+        "--var",
+        "ALLOW_LOCAL_HTTP:true",
       ],
       {
         cwd: ROOT,

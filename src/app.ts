@@ -1,8 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { notFound, onError } from "./http/on-error";
+import { openApiDocument } from "./http/openapi-document";
+import { routeTable } from "./http/route-table";
 import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
+import { answerOptions, corsPolicy, securityHeaders } from "./middleware/http-hygiene";
+import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
@@ -18,6 +22,8 @@ import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
 import { validateRoutes } from "./routes/validate";
+import { registerWebhookEvents } from "./routes/webhook-events";
+import { webhooksRoutes } from "./routes/webhooks";
 
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,13 +44,21 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lists", listsRoutes);
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
+  api.route("/webhooks", webhooksRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = newRouter();
-  // Order matters: the request id must exist before anything can fail, and the body guard
-  // must refuse unreadable bodies before a validator tries to parse them.
+  // Read lazily: the routes are mounted below, after the middleware that consults them.
+  const routes = routeTable(() => app.routes);
+  // Order matters: the request id must exist before anything can fail; the security headers
+  // wrap every answer, errors and preflights included; CORS and OPTIONS answer before
+  // authentication (a browser's preflight carries no key); the body guard refuses unreadable
+  // bodies before a validator tries to parse them.
   app.use("*", requestId);
+  app.use("*", securityHeaders);
+  app.use(`${API_PREFIX}/*`, corsPolicy(routes));
+  app.use(`${API_PREFIX}/*`, answerOptions(routes));
   app.use(
     `${API_PREFIX}/*`,
     bodyGuard(
@@ -52,8 +66,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
       new Set([BULK_PATH]),
     ),
   );
+  app.use(`${API_PREFIX}/*`, outboxKick);
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(notFound(routes));
 
   const api = newRouter();
   mountRoutes(api);
@@ -64,16 +79,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "An API key issued by POST /api/v1/keys",
   });
-  const info = {
-    title: "LeadBridge",
-    version: "1.0.0",
-    description:
-      "Imports B2B leads from Apollo.io, ZoomInfo and Hunter.io into HaloPSA: cleaned, scored, " +
-      "de-duplicated and audited.",
-  };
-  app.doc31(`${API_PREFIX}/openapi.json`, { openapi: "3.1.0", info });
-  app.get(`${API_PREFIX}/docs`, (c) =>
-    c.html(renderDocs(app.getOpenAPI31Document({ openapi: "3.1.0", info }))),
-  );
+  registerWebhookEvents(app);
+  const document = openApiDocument(app);
+  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
+  app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));
   return app;
 }

@@ -84,7 +84,8 @@ export function controlRoutes(t: TenantContext): Hono {
     });
   });
 
-  // A webhook receiver for tests and demos: records what it gets and answers 200.
+  // A webhook receiver for tests, demos and the bench: records every request — all headers and
+  // the raw body, byte for byte, so signatures can be verified — and answers `echo_status`.
   app.post("/echo", async (c) => {
     const text = await c.req.text();
     let body: unknown = text;
@@ -93,24 +94,33 @@ export function controlRoutes(t: TenantContext): Hono {
     } catch {
       // keep the raw text
     }
+    const status = t.knobs().echo_status;
     const entry = {
       received_at: new Date().toISOString(),
       authorization: c.req.header("authorization") ?? null,
       content_type: c.req.header("content-type") ?? null,
+      headers: Object.fromEntries(c.req.raw.headers),
+      raw: text,
       body,
+      answered: status,
     };
     t.sql.exec("INSERT INTO echoes (data) VALUES (?)", JSON.stringify(entry));
-    return jsonResponse({ ok: true });
+    return jsonResponse({ ok: status < 300 }, status);
   });
 
-  app.get("/echo", () =>
-    jsonResponse({
+  // `?count_only=true` answers just the count (the bench's thousands of deliveries).
+  app.get("/echo", (c) => {
+    const count =
+      t.sql.exec<{ n: number }>("SELECT count(*) AS n FROM echoes").toArray()[0]?.n ?? 0;
+    if (c.req.query("count_only") === "true") return jsonResponse({ count });
+    return jsonResponse({
+      count,
       received: t.sql
         .exec<{ data: string }>("SELECT data FROM echoes ORDER BY seq")
         .toArray()
         .map((row) => JSON.parse(row.data) as unknown),
-    }),
-  );
+    });
+  });
 
   return app;
 }

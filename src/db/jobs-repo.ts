@@ -132,6 +132,10 @@ export function updateItemStatement(
     .where(and(eq(jobItems.jobId, jobId), eq(jobItems.idx, idx)));
 }
 
+export function updateJobStatement(db: Db, id: string, patch: Partial<typeof jobs.$inferInsert>) {
+  return db.update(jobs).set(patch).where(eq(jobs.id, id));
+}
+
 export async function updateJob(
   db: Db,
   id: string,

@@ -369,3 +369,86 @@ export const configChecks = sqliteTable("config_checks", {
   report: text("report", { mode: "json" }).notNull(),
   checkedAt: text("checked_at").notNull(),
 });
+
+/**
+ * Outbound webhook endpoints. The signing secret must be readable to sign each delivery (HMAC),
+ * so it is stored as issued; API answers show it once, at creation or rotation, and never again.
+ * During a rotation the previous secret keeps signing (a second signature) until it expires.
+ */
+export const webhookSubscriptions = sqliteTable("webhook_subscriptions", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  description: text("description"),
+  secret: text("secret").notNull(),
+  previousSecret: text("previous_secret"),
+  previousSecretExpiresAt: text("previous_secret_expires_at"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  disabledReason: text("disabled_reason"),
+  disabledAt: text("disabled_at"),
+  /** First failure since the last success: an endpoint failing for days is disabled. */
+  failingSince: text("failing_since"),
+  createdBy: text("created_by").notNull(),
+  createdAt: createdAt(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * The outbox: one row per event, written in the same D1 batch as the change that caused it, so
+ * an event exists exactly when its change does. `dispatched_at` is set once the event has been
+ * fanned out to its deliveries; the cron sweep picks up rows a dying Worker left undispatched.
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    /** The full event body as sent (id, type, occurred_at, data). */
+    payload: text("payload", { mode: "json" }).notNull(),
+    /** Set for `ping` (POST /webhooks/{id}/test): only that endpoint receives it. */
+    targetSubscriptionId: text("target_subscription_id"),
+    dispatchedAt: text("dispatched_at"),
+  },
+  (t) => [index("webhook_events_dispatch_idx").on(t.dispatchedAt, t.id)],
+);
+
+/** One row per (event, endpoint): its state and schedule. The attempts are in webhook_attempts. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    /** pending | succeeded | failed */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_sub_idx").on(t.eventId, t.subscriptionId),
+    index("webhook_deliveries_sub_idx").on(t.subscriptionId, t.id),
+    index("webhook_deliveries_status_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** The per-endpoint delivery log: every HTTP attempt (or refusal) with its answer. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    at: text("at").notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms"),
+    /** The first 1 KB of the answer. */
+    response: text("response"),
+    error: text("error"),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);

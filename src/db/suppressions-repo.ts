@@ -1,21 +1,31 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SuppressionKey, SuppressionKind } from "../domain/suppression";
 import { newId } from "../ids";
+import { runBatch } from "./batch";
 import type { Db } from "./client";
+import { contactSuppressedInsert } from "./outbox-repo";
 import { suppressions } from "./schema";
 
 export type SuppressionRow = typeof suppressions.$inferSelect;
 
-/** Adds an entry; an existing one for the same key is returned untouched (first reason wins). */
+/**
+ * Adds an entry; an existing one for the same key is returned untouched (first reason wins).
+ * A new entry's `contact.suppressed` event is committed in the same batch (the outbox).
+ */
 export async function addSuppression(
   db: Db,
   entry: SuppressionKey & { reason: string | null; origin: string; createdBy: string },
+  now: Date = new Date(),
 ): Promise<{ row: SuppressionRow; created: boolean }> {
-  const inserted = await db
-    .insert(suppressions)
-    .values({ id: newId("sup"), ...entry })
-    .onConflictDoNothing()
-    .returning();
+  const id = newId("sup");
+  const [inserted] = await db.batch([
+    db
+      .insert(suppressions)
+      .values({ id, ...entry })
+      .onConflictDoNothing()
+      .returning(),
+    contactSuppressedInsert(db, { id, ...entry }, now),
+  ]);
   if (inserted[0]) return { row: inserted[0], created: true };
   const existing = await db.query.suppressions.findFirst({
     where: and(eq(suppressions.kind, entry.kind), eq(suppressions.value, entry.value)),
@@ -24,14 +34,21 @@ export async function addSuppression(
   return { row: existing, created: false };
 }
 
-/** Bulk add for provider opt-out signals: one statement per 10 rows (D1's bound-parameter cap). */
+/**
+ * Bulk add for provider opt-out signals: one statement per 10 rows (D1's bound-parameter cap),
+ * each new entry with its `contact.suppressed` event in the same batch.
+ */
 export async function addSuppressions(
   db: Db,
   entries: (SuppressionKey & { reason: string | null; origin: string; createdBy: string })[],
+  now: Date = new Date(),
 ): Promise<void> {
   for (let i = 0; i < entries.length; i += 10) {
     const chunk = entries.slice(i, i + 10).map((e) => ({ id: newId("sup"), ...e }));
-    await db.insert(suppressions).values(chunk).onConflictDoNothing();
+    await runBatch(db, [
+      db.insert(suppressions).values(chunk).onConflictDoNothing(),
+      ...chunk.map((e) => contactSuppressedInsert(db, e, now)),
+    ]);
   }
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { eventInserts, newEvent } from "./outbox-repo";
 import { type SyncCursorStatus, syncCursors } from "./schema";
 
 export type SyncCursorRow = typeof syncCursors.$inferSelect;
@@ -71,7 +72,10 @@ export async function saveCheckpoint(
     .where(key(provider, searchId));
 }
 
-/** Ends the run: releases the lease with the final status. */
+/**
+ * Ends the run: releases the lease with the final status. A run ending in error announces
+ * `sync.failed` in the same batch (the outbox).
+ */
 export async function finishRun(
   db: Db,
   provider: string,
@@ -84,7 +88,17 @@ export async function finishRun(
   },
   now: Date,
 ): Promise<void> {
-  await db
+  const failed =
+    end.status === "error"
+      ? eventInserts(db, [
+          newEvent(
+            "sync.failed",
+            { provider, search_id: searchId, error: end.lastError ?? "unknown error" },
+            now,
+          ),
+        ])
+      : [];
+  const update = db
     .update(syncCursors)
     .set({
       status: end.status,
@@ -95,4 +109,5 @@ export async function finishRun(
       ...(end.cursor === undefined ? {} : { cursor: end.cursor }),
     })
     .where(key(provider, searchId));
+  await db.batch([update, ...failed]);
 }

@@ -4,6 +4,7 @@ import { database } from "../db/client";
 import { recordError } from "../db/error-log-repo";
 import { AppError, type ErrorCode } from "../errors";
 import { errorEnvelope } from "./envelope";
+import type { RouteTable } from "./route-table";
 import type { AppEnv } from "./types";
 
 /** Maps framework exceptions (Hono's body parser, body limit) onto the API's error codes. */
@@ -52,11 +53,23 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   return c.json(errorEnvelope(appError, requestId, new Date()), appError.status);
 };
 
-export const notFound: NotFoundHandler<AppEnv> = (c) => {
-  const requestId = c.get("requestId") ?? `req_${crypto.randomUUID()}`;
-  const err = new AppError("RESOURCE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, {
-    details: { field: "path", value: c.req.path },
-  });
-  c.header("X-Request-Id", requestId);
-  return c.json(errorEnvelope(err, requestId, new Date()), err.status);
-};
+/**
+ * No route matched: 405 with `Allow` when the path is served for other methods, else 404.
+ */
+export function notFound(routes: RouteTable): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const requestId = c.get("requestId") ?? `req_${crypto.randomUUID()}`;
+    const methods = routes.methodsFor(c.req.path);
+    const err =
+      methods.length > 0
+        ? new AppError("METHOD_NOT_ALLOWED", `${c.req.method} is not served at ${c.req.path}`, {
+            details: { field: "method", value: c.req.method, allowed: methods },
+          })
+        : new AppError("RESOURCE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, {
+            details: { field: "path", value: c.req.path },
+          });
+    if (methods.length > 0) c.header("Allow", [...methods, "OPTIONS"].join(", "));
+    c.header("X-Request-Id", requestId);
+    return c.json(errorEnvelope(err, requestId, new Date()), err.status);
+  };
+}

@@ -30,12 +30,20 @@ export const bodyErrors = {
   415: errorResponse("Body is not of a media type the route accepts"),
 } as const;
 
+/** What a POST with an `Idempotency-Key` can answer besides its own statuses. */
+export const idempotencyErrors = {
+  409: errorResponse("A request with this Idempotency-Key is still being processed"),
+  422: errorResponse("This Idempotency-Key was already used with a different request"),
+} as const;
+
 export const notFoundError = { 404: errorResponse("No such resource") } as const;
 export const conflictError = { 409: errorResponse("Conflicting concurrent change") } as const;
 export const idempotencyReuseError = {
   422: errorResponse("The Idempotency-Key was already used with a different request"),
 } as const;
 export const upstreamError = { 502: errorResponse("HaloPSA or a provider failed") } as const;
+export const unavailableError = (description: string) =>
+  ({ 503: errorResponse(`${description}; retry after Retry-After`) }) as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
   required: true,

@@ -7,7 +7,9 @@ import {
   markChunksDue,
   updateItemStatement,
   updateJob,
+  updateJobStatement,
 } from "../db/jobs-repo";
+import { jobCompletedInsert } from "../db/outbox-repo";
 import { permanentHaloStatus } from "../halo/errors";
 import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
@@ -140,11 +142,30 @@ export async function finish(env: Env, jobId: string, now: Date): Promise<ChunkR
   const counts = await jobCounts(db, jobId);
   if (counts.pending === 0) {
     const rejected = counts.byAction.rejected ?? 0;
-    await updateJob(db, jobId, {
-      status: counts.failed + rejected > 0 ? "completed_with_errors" : "completed",
-      finishedAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    });
+    const status = counts.failed + rejected > 0 ? "completed_with_errors" : "completed";
+    const job = await findJob(db, jobId);
+    // The job.completed event commits with the status change (the outbox).
+    await db.batch([
+      jobCompletedInsert(
+        db,
+        {
+          job_id: jobId,
+          kind: job?.kind ?? "bulk",
+          source: job?.source ?? "unknown",
+          status,
+          total: job?.total ?? counts.succeeded + counts.failed,
+          succeeded: counts.succeeded - rejected,
+          failed: counts.failed,
+          rejected,
+        },
+        now,
+      ),
+      updateJobStatement(db, jobId, {
+        status,
+        finishedAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      }),
+    ]);
   }
   return { kind: "done" };
 }

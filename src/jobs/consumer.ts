@@ -5,6 +5,8 @@ import { failRun } from "../db/halo-index-runs-repo";
 import { chunkItems, markChunksDue, updateItemStatement, updateJob } from "../db/jobs-repo";
 import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";
+import { handleDeliveries } from "../webhooks/deliver";
+import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutbox } from "../webhooks/dispatch";
 import { finish, runChunk } from "./chunk-runner";
 import { enqueueChunks } from "./enqueue";
 import { JobMessage } from "./messages";
@@ -23,13 +25,28 @@ export function backoffSeconds(attempts: number): number {
  * so waiting never uses up the retry budget). Real failures retry with capped backoff; after
  * the last retry Queues moves the message to the dead-letter queue.
  */
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleQueue(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  ctx?: ExecutionContext,
+): Promise<void> {
+  if (batch.queue === DELIVERIES_QUEUE || batch.queue === DELIVERIES_DLQ) {
+    return handleDeliveries(batch, env);
+  }
   if (batch.queue === JOBS_DLQ) return handleDeadLetters(batch, env);
   if (batch.queue !== JOBS_QUEUE) {
-    // Not ours to interpret (the deliveries queue): leave the messages for a later consumer.
+    // Not a queue this Worker knows: leave the messages for a consumer that does.
     batch.retryAll({ delaySeconds: 300 });
     return;
   }
+  await handleJobs(batch, env);
+  // The chunks' events (lead.*, job.completed) are committed: send them on without holding
+  // the batch (the cron sweep catches whatever this misses).
+  if (ctx) ctx.waitUntil(kickOutbox(env));
+  else await kickOutbox(env);
+}
+
+async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const parsed = JobMessage.safeParse(message.body);
     if (!parsed.success) {

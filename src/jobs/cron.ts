@@ -2,19 +2,24 @@ import { refreshConfigCheck } from "../config-check/check";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { deleteExpiredKeys } from "../db/idempotency-repo";
+import { purgeWebhookHistory } from "../db/webhooks-repo";
 import { runProviderSync } from "../sync/run";
 import { apiKeyFor } from "../sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
+import { kickOutbox, sweepWebhooks } from "../webhooks/dispatch";
 import { sweepStalledJobs } from "./sweeper";
 
 /** The crons in wrangler.jsonc `triggers.crons`. */
 export const SYNC_CRON = "*/15 * * * *";
 export const HOUSEKEEPING_CRON = "0 3 * * *";
 /**
- * Every minute: the stalled-job sweeper. Provider syncs keep their 15-minute cadence; a
- * stranded chunk resumes within `jobs.stall_seconds` plus at most a minute.
+ * Every minute: the stalled-job sweeper (a stranded chunk resumes within `jobs.stall_seconds`
+ * plus at most a minute) and the webhook outbox sweep (events and deliveries a dying Worker
+ * left behind). Provider syncs keep their 15-minute cadence.
  */
-export const SWEEP_CRON = "* * * * *";
+export const MINUTE_CRON = "* * * * *";
+/** Finished webhook deliveries and their events are kept this long for the delivery log. */
+const WEBHOOK_HISTORY_DAYS = 30;
 
 /**
  * Every saved search of every enabled provider that has an API key. The searches of one
@@ -66,9 +71,11 @@ async function checkConfigAgain(env: Env, now: Date): Promise<void> {
   }
 }
 
-/** Daily housekeeping: expired idempotency keys go. */
+/** Daily housekeeping: expired idempotency keys and old webhook history go. */
 export async function runHousekeeping(env: Env, now: Date): Promise<void> {
   await deleteExpiredKeys(database(env.DB), now.toISOString());
+  const before = new Date(now.getTime() - WEBHOOK_HISTORY_DAYS * 86_400_000).toISOString();
+  await purgeWebhookHistory(database(env.DB), before);
 }
 
 /** The Worker's `scheduled` handler. */
@@ -80,14 +87,16 @@ export async function handleScheduled(
   const now = new Date(controller.scheduledTime);
   switch (controller.cron) {
     case SYNC_CRON:
-      ctx.waitUntil(runScheduledSyncs(env, now).then(() => undefined));
+      // A failed run's sync.failed event and its jobs go out right after.
+      ctx.waitUntil(runScheduledSyncs(env, now).then(() => kickOutbox(env)));
       ctx.waitUntil(checkConfigAgain(env, now));
+      return;
+    case MINUTE_CRON:
+      ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
+      ctx.waitUntil(sweepWebhooks(env, now).then(() => undefined));
       return;
     case HOUSEKEEPING_CRON:
       ctx.waitUntil(runHousekeeping(env, now));
-      return;
-    case SWEEP_CRON:
-      ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
       return;
     default:
       console.warn(JSON.stringify({ level: "warn", message: `unknown cron "${controller.cron}"` }));

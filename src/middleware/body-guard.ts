@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../errors";
+import { findDepthViolation, MAX_JSON_DEPTH } from "../http/json-depth";
 import type { AppEnv } from "../http/types";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
@@ -9,8 +10,10 @@ const CSV = /^text\/csv\s*(;|$)/i;
 /**
  * Refuses bodies the API cannot read before any handler runs: wrong media type (415) and
  * bodies over the limit (413, checked on Content-Length and again on the bytes actually read,
- * since chunked requests carry no length). The paths in `csvPaths` also take `text/csv`, which
- * is left unread here: those handlers stream it and count its bytes themselves.
+ * since chunked requests carry no length), and JSON nested deeper than `MAX_JSON_DEPTH` (400,
+ * found by an iterative scan of the bytes before anything parses or recurses over them). The
+ * paths in `csvPaths` also take `text/csv`, which is left unread here: those handlers stream it
+ * and count its bytes themselves.
  */
 export function bodyGuard(
   limitFor: (path: string) => number,
@@ -39,6 +42,14 @@ export function bodyGuard(
     if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
     const bytes = await c.req.raw.clone().arrayBuffer();
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    const tooDeep = findDepthViolation(new Uint8Array(bytes));
+    if (tooDeep) {
+      throw new AppError(
+        "VALIDATION_ERROR",
+        `Request body nests deeper than ${MAX_JSON_DEPTH} levels at ${tooDeep.field}`,
+        { details: { field: tooDeep.field, pointer: tooDeep.pointer, max_depth: MAX_JSON_DEPTH } },
+      );
+    }
     return next();
   });
 }

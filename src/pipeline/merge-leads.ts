@@ -242,6 +242,17 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
         stage_advanced: merge.stage_advanced,
         manual_work_detected: merge.manual_work_detected,
         indexes: it.indexes,
+        // Someone moved the ticket in HaloPSA since we last looked (lead.status_changed).
+        ...(wasRead &&
+        state.stage !== "unknown" &&
+        (state.stage !== row.stage || state.status !== row.status)
+          ? {
+              status_change: {
+                from: { stage: row.stage, status: row.status },
+                to: { stage: state.stage, status: state.status },
+              },
+            }
+          : {}),
       },
       requestId: ctx.requestId,
     });

@@ -29,8 +29,10 @@ export const MAX_BULK_BODY_BYTES = 48 * 1024 * 1024;
 const BulkRequestSchema = z
   .object({
     source: SourceSchema,
+    // Each lead is a JSON object (a provider's native record or the flat form); anything else
+    // cannot even be stored for replay, so it is refused here rather than rejected later.
     leads: z
-      .array(z.unknown())
+      .array(z.record(z.string(), z.unknown()))
       .min(1)
       .openapi({
         description: `Up to ${MAX_BULK_LEADS} records (native provider records or the flat form); more is refused with 413`,

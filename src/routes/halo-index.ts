@@ -13,6 +13,7 @@ import {
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
 
 const STATUS_PATH = "/api/v1/halo/index";
 
@@ -83,7 +84,7 @@ haloIndexRoutes.openapi(
       "every value already in HaloPSA is treated as a manual edit. Answers 202; poll status_url. " +
       "One run at a time: 409 while another is under way.",
     security: bearerSecurity,
-    middleware: [requireScope("admin")] as const,
+    middleware: [requireScope("admin"), idempotency] as const,
     responses: {
       202: jsonResponse(AcceptedSchema, "Accepted; poll status_url"),
       ...authErrors,

@@ -5,7 +5,13 @@ import { haloClient } from "../halo/client";
 import { proposeMapping } from "../halo/discover";
 import { listFieldInfo, listStatuses, listTicketTypes } from "../halo/resources/lookups";
 import { haloSettings } from "../halo/settings";
-import { authErrors, bearerSecurity, jsonResponse, upstreamError } from "../http/openapi-common";
+import {
+  authErrors,
+  bearerSecurity,
+  jsonResponse,
+  unavailableError,
+  upstreamError,
+} from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
 import { haloIndexRoutes } from "./halo-index";
@@ -60,6 +66,7 @@ haloRoutes.openapi(
       200: jsonResponse(DiscoverSchema, "The proposed mapping"),
       ...authErrors,
       ...upstreamError,
+      ...unavailableError("HaloPSA's rate limit is spent or HaloPSA is not configured"),
     },
   }),
   async (c) => {

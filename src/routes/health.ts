@@ -7,6 +7,7 @@ import { jsonResponse } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { optionalPrincipal } from "../middleware/auth";
 import { providerHealth } from "../providers/health";
+import { SERVICE_VERSION } from "../version";
 
 const ServiceState = z.enum([
   "connected",
@@ -65,6 +66,7 @@ healthRoutes.openapi(
     path: "/",
     tags: ["Health"],
     summary: "Service health (no authentication; details with a key)",
+    security: [],
     responses: {
       200: jsonResponse(HealthSchema, "Healthy or degraded"),
       503: jsonResponse(HealthSchema, "The database is unreachable"),
@@ -95,7 +97,7 @@ healthRoutes.openapi(
           : "degraded";
     const body = {
       status,
-      version: c.env.SERVICE_VERSION,
+      version: SERVICE_VERSION,
       timestamp: new Date().toISOString(),
       services: { database, halopsa: halo.state, ...providers },
       config: check?.state ?? "unverified",

@@ -60,6 +60,10 @@ keysRoutes.openapi(
     path: "/",
     tags: ["Keys"],
     summary: "Issue an API key",
+    description:
+      "`Idempotency-Key` is ignored here on purpose: replaying the answer would mean storing " +
+      "the new secret, and only its hash is ever kept. A retried request issues another key; " +
+      "revoke the one you did not receive.",
     security: bearerSecurity,
     request: { body: jsonBody(CreateKeySchema) },
     responses: {

@@ -13,6 +13,7 @@ import {
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
 import { runProviderSync } from "../sync/run";
 import { apiKeyFor } from "../sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
@@ -153,7 +154,7 @@ providerSyncRoutes.openapi(
       "the rest as a provider_sync job. A paused search (rate limit, spent quota) does nothing " +
       "until its `paused_until`.",
     security: bearerSecurity,
-    middleware: [requireScope("write")] as const,
+    middleware: [requireScope("write"), idempotency] as const,
     request: {
       params: ProviderParam,
       body: { required: false, content: { "application/json": { schema: RunBodySchema } } },

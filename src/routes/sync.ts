@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Issue } from "../domain/lead";
 import { AppError } from "../errors";
 import {
@@ -8,6 +8,7 @@ import {
   errorResponse,
   jsonBody,
   jsonResponse,
+  unavailableError,
   upstreamError,
 } from "../http/openapi-common";
 import { newRouter } from "../http/router";
@@ -57,7 +58,7 @@ syncRoutes.openapi(
           "a request still running.",
       ),
       ...upstreamError,
-      503: jsonResponse(z.object({}), "HaloPSA's rate limit is spent; retry after Retry-After"),
+      ...unavailableError("HaloPSA's rate limit is spent or HaloPSA is not configured"),
     },
   }),
   async (c) => {

@@ -55,6 +55,9 @@ validateRoutes.openapi(
     path: "/leads",
     tags: ["Sync"],
     summary: "Validate a lead and say what a sync would do, without writing anything",
+    description:
+      "Writes nothing, so `Idempotency-Key` is ignored: a repeated request simply answers " +
+      "again from the current state.",
     security: bearerSecurity,
     middleware: [requireScope("read")] as const,
     request: { body: jsonBody(ValidateRequestSchema) },

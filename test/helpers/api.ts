@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { checkResponse } from "./openapi-check";
 
 export const BASE = "http://localhost/api/v1";
 
@@ -24,5 +25,13 @@ export async function api<T = Record<string, unknown>>(
   const text = await res.text();
   const type = res.headers.get("Content-Type") ?? "";
   const body = (type.includes("json") && text ? JSON.parse(text) : text) as T;
+  const method = rest.method ?? "GET";
+  const violation = await checkResponse(method, `${BASE}${path}`, res.status, type, body);
+  if (violation) {
+    throw new Error(
+      `Answer not in the OpenAPI document: ${violation.method} ${violation.template} ` +
+        `${violation.status}: ${violation.problem}\n${text.slice(0, 500)}`,
+    );
+  }
   return { status: res.status, headers: res.headers, body };
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import pkg from "../../package.json";
 import { createApp } from "../../src/app";
 import { api } from "../helpers/api";
+import { bearer, issueKey } from "../helpers/keys";
+import { checkResponse } from "../helpers/openapi-check";
 
 interface Doc {
   openapi: string;
@@ -38,5 +41,104 @@ describe("OpenAPI document", () => {
     expect(res.headers.get("Content-Type")).toContain("text/html");
     expect(res.body).toContain("/api/v1/keys");
     expect(res.body).not.toMatch(/<script[^>]+src=/);
+  });
+});
+
+interface Operation {
+  security?: unknown[];
+  description?: string;
+  parameters?: { name: string; in: string }[];
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+interface FullDoc {
+  info: { version: string };
+  paths: Record<string, Record<string, Operation>>;
+}
+
+const operations = (doc: FullDoc) =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op })),
+  );
+
+describe("OpenAPI document matches the service", () => {
+  it("states the service's one version, the one /health reports and package.json holds", async () => {
+    const doc = await api<FullDoc>("/openapi.json");
+    const health = await api<{ version: string }>("/health");
+    expect(doc.body.info.version).toBe(pkg.version);
+    expect(health.body.version).toBe(pkg.version);
+  });
+
+  it("declares GET /health open and every other operation behind a key that it checks", async () => {
+    const doc = (await api<FullDoc>("/openapi.json")).body;
+    expect(doc.paths["/api/v1/health"]?.get?.security).toEqual([]);
+    for (const { path, method, op } of operations(doc)) {
+      if (path === "/api/v1/health") continue;
+      expect(op.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+      const url = path.replace("/api/v1", "").replace(/\{[^}]+\}/g, "x");
+      const res = await api(url, { method: method.toUpperCase() });
+      expect(res.status, `${method} ${path} without a key`).toBe(401);
+    }
+  });
+
+  it("documents every error status with the error envelope", async () => {
+    const doc = (await api<FullDoc>("/openapi.json")).body;
+    for (const { path, method, op } of operations(doc)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400 || path === "/api/v1/health") continue;
+        const ref = response.content?.["application/json"]?.schema?.$ref;
+        expect(ref, `${method} ${path} ${status}`).toBe("#/components/schemas/Error");
+      }
+      expect(Object.keys(op.responses), `${method} ${path}`).toContain("500");
+    }
+  });
+
+  it("honours Idempotency-Key on every POST, or says in the operation that it is ignored", async () => {
+    const doc = (await api<FullDoc>("/openapi.json")).body;
+    const key = await issueKey(["admin"]);
+    let honoured = 0;
+    for (const { path, method, op } of operations(doc)) {
+      if (method !== "post") continue;
+      const declared = (op.parameters ?? []).some((p) => p.name === "Idempotency-Key");
+      if (!declared) {
+        expect(op.description, `${method} ${path}`).toMatch(/`Idempotency-Key` is ignored/);
+        continue;
+      }
+      honoured++;
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["409", "422"]));
+      // The middleware runs: a malformed key is refused before anything else happens.
+      const url = path.replace("/api/v1", "").replace(/\{[^}]+\}/g, "x");
+      const res = await api<{ error: { details: { field: string } } }>(url, {
+        method: "POST",
+        headers: { ...bearer(key), "Idempotency-Key": "short" },
+      });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body.error.details.field).toBe("Idempotency-Key");
+    }
+    expect(honoured).toBeGreaterThanOrEqual(6);
+  });
+
+  it("fails a response the document does not admit (the suite-wide check can fail)", async () => {
+    const ok = { status: "healthy" };
+    const wrongShape = await checkResponse("GET", "/api/v1/health", 200, "application/json", ok);
+    expect(wrongShape?.problem).toMatch(/does not match/);
+    const undocumented = await checkResponse("GET", "/api/v1/health", 418, "application/json", {});
+    expect(undocumented?.problem).toBe("status not documented");
+    const envelope = {
+      error: {
+        code: "RESOURCE_NOT_FOUND",
+        message: "x",
+        details: null,
+        timestamp: "t",
+        request_id: "r",
+      },
+    };
+    const fine = await checkResponse(
+      "GET",
+      "/api/v1/leads/ld_x",
+      404,
+      "application/json",
+      envelope,
+    );
+    expect(fine).toBeNull();
   });
 });

@@ -324,3 +324,32 @@ describe("POST /validate/leads", () => {
     expect(rows?.n).toBe(0);
   });
 });
+
+describe("hostile strings", () => {
+  it("writes capped, control-free values to HaloPSA and reports what was cut", async () => {
+    const res = await api<SyncResult & { warnings: { field: string; code: string }[] }>(
+      "/sync/leads",
+      {
+        method: "POST",
+        headers: auth,
+        json: {
+          source: "generic",
+          data: {
+            first_name: `Nul\u0000${"n".repeat(100_000)}`,
+            last_name: "Hostile",
+            email: "nul.hostile@hostile.example",
+            company: "Hostile Ltd",
+          },
+        },
+      },
+    );
+    expect(res.status).toBe(201);
+    const codes = res.body.warnings.map((w) => `${w.field}:${w.code}`);
+    expect(codes).toContain("person.first_name:field_truncated");
+    expect(codes).toContain("person.first_name:control_chars_removed");
+    const user = (await users()).find((u) => u.emailaddress === "nul.hostile@hostile.example");
+    expect(String(user?.firstname)).toHaveLength(100);
+    expect(String(user?.firstname)).not.toContain("\u0000");
+    expect(String(user?.name).length).toBeLessThanOrEqual(201);
+  });
+});

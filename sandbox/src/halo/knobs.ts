@@ -49,6 +49,8 @@ const knobFields = {
   webhook_payload: z.enum(["full", "event_only"]),
   /** Added to the wall clock: lets tests expire tokens and roll windows without sleeping. */
   clock_offset_ms: z.number().int(),
+  /** The status the echo receiver (POST /_sandbox/echo) answers: 500 or 410 for webhook tests. */
+  echo_status: z.number().int().min(200).max(599),
 };
 
 export const knobsSchema = z.object(knobFields);
@@ -86,6 +88,7 @@ export const DEFAULT_KNOBS: Knobs = {
   webhook_batch: false,
   webhook_payload: "full",
   clock_offset_ms: 0,
+  echo_status: 200,
 };
 
 type KnobName = keyof Knobs;

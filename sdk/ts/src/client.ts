@@ -104,14 +104,17 @@ class Leads {
    * Starts a bulk import and (by default) polls the job until every lead is decided, calling
    * `onProgress` on each poll. Returns the finished job with per-lead results.
    */
-  async bulk(leads: unknown[], opts: BulkOptions): Promise<JobDetail> {
+  async bulk(leads: Record<string, unknown>[], opts: BulkOptions): Promise<JobDetail> {
     const accepted = await this.startBulk(leads, opts);
     if (opts.wait === false) return this.jobs.get(accepted.job_id);
     return this.jobs.wait(accepted.job_id, opts);
   }
 
   /** Queues a bulk import and returns at once with the job id. */
-  async startBulk(leads: unknown[], opts: BulkOptions): Promise<BulkImportAccepted> {
+  async startBulk(
+    leads: Record<string, unknown>[],
+    opts: BulkOptions,
+  ): Promise<BulkImportAccepted> {
     const body: BulkImportRequest = {
       source: opts.source,
       leads,

@@ -1,3 +1,5 @@
+import type { Issue } from "../lead";
+
 /**
  * Loose scalar parsing for provider payloads. Providers send empty strings where they mean null,
  * booleans as strings ("false", "1", "Yes"), numbers as strings ("$400 Million" aside) and three
@@ -28,6 +30,29 @@ export function parseLooseBoolean(value: unknown): boolean | null {
   if (TRUE_STRINGS.has(s)) return true;
   if (FALSE_STRINGS.has(s)) return false;
   return null;
+}
+
+/**
+ * A consent flag (do not contact, do not email, do not call). Unlike other booleans, a value
+ * that is present but not understood ("x", "Uncertain") reads as set, with a warning: a wrong
+ * "set" costs one lost contact, a wrong "not set" costs a compliance breach.
+ */
+export function parseConsentFlag(
+  value: unknown,
+  field: string,
+): { set: boolean; issue: Issue | null } {
+  const parsed = parseLooseBoolean(value);
+  if (parsed !== null) return { set: parsed, issue: null };
+  const absent = value === null || value === undefined || cleanString(value) === null;
+  if (absent) return { set: false, issue: null };
+  return {
+    set: true,
+    issue: {
+      field,
+      code: "unrecognised_flag",
+      message: `"${String(value).slice(0, 40)}" is not a yes/no value; read as set (do not contact)`,
+    },
+  };
 }
 
 /** 1600, "1600", "1,600", " 1600 " → 1600. Non-numeric text → null. */

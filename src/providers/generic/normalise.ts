@@ -1,4 +1,5 @@
-import { parseLooseBoolean } from "../../domain/cleanse/values";
+import { parseConsentFlag } from "../../domain/cleanse/values";
+import type { Issue } from "../../domain/lead";
 import type { LeadDraft } from "../shared/build";
 import { pickExtras } from "../shared/build";
 import { type GenericLead, GenericLeadSchema } from "./schema";
@@ -12,7 +13,10 @@ function techList(v: GenericLead["technologies"]): unknown[] {
 }
 
 export function genericToDraft(g: GenericLead, path: string): LeadDraft {
-  const dnc = parseLooseBoolean(g.do_not_contact ?? g.doNotContact) === true;
+  const dncField = g.do_not_contact !== undefined ? "do_not_contact" : "doNotContact";
+  const dnc = parseConsentFlag(g.do_not_contact ?? g.doNotContact, `${path}${dncField}`);
+  const unsubscribed = parseConsentFlag(g.email_unsubscribed, `${path}email_unsubscribed`);
+  const warnings = [dnc.issue, unsubscribed.issue].filter((i): i is Issue => i !== null);
   return {
     shape: "generic",
     record_id: g.id ?? g.external_id,
@@ -45,9 +49,10 @@ export function genericToDraft(g: GenericLead, path: string): LeadDraft {
       description: g.description ?? g.services_offered,
     },
     flags: {
-      do_not_contact: dnc,
-      email_unsubscribed: parseLooseBoolean(g.email_unsubscribed) === true,
+      do_not_contact: dnc.set,
+      email_unsubscribed: unsubscribed.set,
     },
+    warnings,
     extras: pickExtras(g, KEYS),
     paths: {
       email: `${path}email`,

@@ -1,6 +1,7 @@
 import { companyCompareKey, companyDisplayName } from "../../domain/cleanse/company";
 import { countryToIso2 } from "../../domain/cleanse/country";
 import { normaliseEmail } from "../../domain/cleanse/email";
+import { fitLeadText } from "../../domain/cleanse/limits";
 import { buildName } from "../../domain/cleanse/name";
 import { makePhone, type Phone, type PhoneType } from "../../domain/cleanse/phone";
 import {
@@ -80,6 +81,8 @@ export interface LeadDraft {
   signals?: Partial<Signals>;
   flags?: Partial<Flags>;
   extras?: Record<string, unknown>;
+  /** What the normaliser noticed while reading the record (e.g. an unrecognised flag value). */
+  warnings?: Issue[];
   /** Paths of the native fields, so issues name the field the caller sent. */
   paths: { email: string; phone: string; company: string; name: string };
 }
@@ -277,7 +280,13 @@ export function finaliseDraft(
     },
     extras: draft.extras ?? {},
   };
-  return { ok: true, lead, warnings };
+  // Nothing longer than HaloPSA should hold, and no control character, leaves the domain.
+  const fitted = fitLeadText(lead);
+  return {
+    ok: true,
+    lead: fitted.lead,
+    warnings: [...warnings, ...(draft.warnings ?? []), ...fitted.warnings],
+  };
 }
 
 /** Keys of `obj` that the normaliser did not read, kept as extras (never rejected). */

@@ -1,9 +1,11 @@
 import {
   cleanString,
   cleanStringList,
+  parseConsentFlag,
   parseLooseBoolean,
   parseLooseDate,
 } from "../../domain/cleanse/values";
+import type { Issue } from "../../domain/lead";
 import type { LeadDraft, RawPhone } from "../shared/build";
 import { pickExtras } from "../shared/build";
 import { type ZoomInfoContact, ZoomInfoContactSchema } from "./schema";
@@ -26,8 +28,18 @@ export function zoomInfoContactToDraft(
   path: string,
 ): LeadDraft {
   const co = c.company ?? null;
-  const directDnc = parseLooseBoolean(c.directPhoneDoNotCall) === true;
-  const mobileDnc = parseLooseBoolean(c.mobilePhoneDoNotCall) === true;
+  const flag = (value: unknown, field: string) => parseConsentFlag(value, `${path}${field}`);
+  const flags = {
+    directDnc: flag(c.directPhoneDoNotCall, "directPhoneDoNotCall"),
+    mobileDnc: flag(c.mobilePhoneDoNotCall, "mobilePhoneDoNotCall"),
+    doNotEmail: flag(c.doNotEmail, "doNotEmail"),
+    doNotCall: flag(c.doNotCall, "doNotCall"),
+  };
+  const warnings = Object.values(flags)
+    .map((f) => f.issue)
+    .filter((i): i is Issue => i !== null);
+  const directDnc = flags.directDnc.set;
+  const mobileDnc = flags.mobileDnc.set;
   const phones: RawPhone[] = [
     // Legacy enrich `phone` is the direct dial (seed: "directPhone || companyPhone").
     { raw: c.directPhone ?? c.directPhoneNumber ?? c.phone, type: "direct", dnc: directDnc },
@@ -118,11 +130,11 @@ export function zoomInfoContactToDraft(
       growth,
     },
     flags: {
-      email_unsubscribed: parseLooseBoolean(c.doNotEmail) === true,
-      call_opted_out: parseLooseBoolean(c.doNotCall) === true,
-      do_not_contact:
-        parseLooseBoolean(c.doNotEmail) === true && parseLooseBoolean(c.doNotCall) === true,
+      email_unsubscribed: flags.doNotEmail.set,
+      call_opted_out: flags.doNotCall.set,
+      do_not_contact: flags.doNotEmail.set && flags.doNotCall.set,
     },
+    warnings,
     extras: {
       ...pickExtras(c, CONTACT_KEYS),
       ...(parseLooseDate(c.noticeProvidedDate) === null

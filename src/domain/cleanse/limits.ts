@@ -1,0 +1,135 @@
+import type { CanonicalLead, Issue } from "../lead";
+import { companyCompareKey } from "./company";
+
+/**
+ * How long each text field of a lead may be when written to HaloPSA. HaloPSA's OpenAPI schema
+ * gives no `maxLength` for any field LeadBridge writes (Area, Site, Users, Faults: plain
+ * strings), so these are our own limits, chosen to hold every real value and nothing hostile:
+ * names 100 (a company 200), an email 254 (RFC 5321; longer is already invalid), a URL 2,048,
+ * list items 100 and at most 100 of them, anything else 4,000. Documented in docs/architecture.md.
+ */
+export const TEXT_LIMITS = {
+  name: 100,
+  companyName: 200,
+  title: 200,
+  email: 254,
+  url: 2_048,
+  address: 200,
+  listItem: 100,
+  listItems: 100,
+  text: 4_000,
+} as const;
+
+const FIELD_LIMIT: Record<string, number> = {
+  "person.first_name": TEXT_LIMITS.name,
+  "person.last_name": TEXT_LIMITS.name,
+  "person.last_name_obfuscated": TEXT_LIMITS.name,
+  "person.full_name": TEXT_LIMITS.name * 2,
+  "person.title": TEXT_LIMITS.title,
+  "person.email": TEXT_LIMITS.email,
+  "person.seniority": TEXT_LIMITS.listItem,
+  "person.linkedin_url": TEXT_LIMITS.url,
+  "company.name": TEXT_LIMITS.companyName,
+  "company.domain": 253,
+  "company.website": TEXT_LIMITS.url,
+  "company.linkedin_url": TEXT_LIMITS.url,
+  "company.industry": TEXT_LIMITS.title,
+  "company.employee_range": TEXT_LIMITS.listItem,
+  "company.revenue_text": TEXT_LIMITS.listItem,
+};
+
+// C0 and C1 control characters and DEL. Every canonical field is single-line (cleansing turns
+// tabs and newlines into spaces; the multi-line notes are assembled later from these parts with
+// their own newlines), so no control character belongs in a value.
+const CONTROL = /\p{Cc}/gu;
+
+export interface FittedText {
+  value: string;
+  truncated: boolean;
+  controlsRemoved: boolean;
+}
+
+/**
+ * Removes control characters and cuts to `max` characters without splitting a surrogate pair.
+ * Pure and total.
+ */
+export function fitText(value: string, max: number): FittedText {
+  const stripped = value.replace(CONTROL, "");
+  let cut = stripped;
+  if (stripped.length > max) {
+    const last = stripped.charCodeAt(max - 1);
+    cut = stripped.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max).trimEnd();
+  }
+  return {
+    value: cut,
+    truncated: cut.length < stripped.length,
+    controlsRemoved: stripped.length < value.length,
+  };
+}
+
+function limitFor(path: string): number {
+  if (FIELD_LIMIT[path] !== undefined) return FIELD_LIMIT[path];
+  if (path.includes(".location.") || path.includes(".hq.")) return TEXT_LIMITS.address;
+  return TEXT_LIMITS.text;
+}
+
+/**
+ * Every text the lead carries into HaloPSA, fitted to its limit, with one warning per field
+ * that was cut (`field_truncated`) or cleaned (`control_chars_removed`). Lists keep at most
+ * `listItems` entries of at most `listItem` characters. Provenance and extras are not written
+ * as such and are left alone.
+ */
+export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warnings: Issue[] } {
+  const warnings: Issue[] = [];
+  const report = (field: string, fitted: FittedText, max: number) => {
+    if (fitted.controlsRemoved) {
+      warnings.push({
+        field,
+        code: "control_chars_removed",
+        message: "control characters were removed from the value",
+      });
+    }
+    if (fitted.truncated) {
+      warnings.push({
+        field,
+        code: "field_truncated",
+        message: `the value was cut to ${max} characters`,
+      });
+    }
+  };
+  const fitObject = <T extends object>(obj: T, prefix: string): T => {
+    const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(obj)) {
+      const path = `${prefix}.${key}`;
+      if (typeof value === "string") {
+        const max = limitFor(path);
+        const fitted = fitText(value, max);
+        report(path, fitted, max);
+        out[key] = fitted.value === "" ? null : fitted.value;
+      } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+        const items = (value as string[]).slice(0, TEXT_LIMITS.listItems);
+        const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
+        const dropped = value.length > items.length;
+        report(
+          path,
+          {
+            value: "",
+            truncated: dropped || fitted.some((f) => f.truncated),
+            controlsRemoved: fitted.some((f) => f.controlsRemoved),
+          },
+          TEXT_LIMITS.listItem,
+        );
+        out[key] = fitted.map((f) => f.value).filter((v) => v !== "");
+      } else if (value && typeof value === "object" && !Array.isArray(value) && key !== "phone") {
+        out[key] = fitObject(value as Record<string, unknown>, path);
+      }
+    }
+    return out as T;
+  };
+  const person = fitObject(lead.person, "person");
+  const company = fitObject(lead.company, "company");
+  const signals = fitObject(lead.signals, "signals");
+  // The comparison key follows the name HaloPSA will show.
+  company.name_key = companyCompareKey(company.name);
+  return { lead: { ...lead, person, company, signals }, warnings };
+}
