@@ -17,13 +17,10 @@ export class ApolloSource implements SyncSource {
     private readonly filters: Record<string, unknown>,
     readonly filtersHash: string,
     private readonly perPage: number,
-    private readonly beforeCall: () => Promise<boolean>,
     private readonly now: Date,
   ) {}
 
   async read(position: Position): Promise<PageRead> {
-    if (!(await this.beforeCall()))
-      return { kind: "throttled", throttle: { retryAfterMs: 0, reason: "local_pacing" } };
     const r = await this.client.searchPeople(this.filters, position.page, this.perPage);
     if (r.kind === "throttled") return r;
     const { people, totalEntries } = r.data;
@@ -42,7 +39,7 @@ export class ApolloSource implements SyncSource {
   }
 
   async enrich(candidates: Candidate[]): Promise<Enrichment> {
-    return enrichInBatches(candidates, APOLLO_BULK_MAX, this.beforeCall, async (ids) => {
+    return enrichInBatches(candidates, APOLLO_BULK_MAX, async (ids) => {
       const r = await this.client.bulkMatchByIds(ids);
       return r.kind === "ok"
         ? {

@@ -25,7 +25,6 @@ export class HunterSource implements SyncSource {
     readonly filtersHash: string,
     private readonly limit: number,
     private readonly suppressedDomains: Set<string>,
-    private readonly beforeCall: () => Promise<boolean>,
     private readonly now: Date,
   ) {}
 
@@ -41,8 +40,6 @@ export class HunterSource implements SyncSource {
     if (this.suppressedDomains.has(domain)) {
       return { kind: "skip", next: this.nextDomain(position), reason: "domain_suppressed" };
     }
-    if (!(await this.beforeCall()))
-      return { kind: "throttled", throttle: { retryAfterMs: 0, reason: "local_pacing" } };
     const r = await this.client.domainSearch(domain, {
       limit: this.limit,
       offset: position.offset,

@@ -132,8 +132,6 @@ export async function runProviderSync(
       baseUrl: baseUrl.url,
       fetch: options.fetch,
       gate,
-      // Pacing is the provider gate's, shared with every other run on this key.
-      beforeCall: async () => true,
       now,
     });
   } catch (err) {
@@ -160,7 +158,6 @@ export async function runProviderSync(
   let pausedUntil: string | null = null;
   let lastError: string | null = null;
   const pause = async (throttle: Throttle) => {
-    if (throttle.reason === "local_pacing") return; // our own budget: just end this run
     const until = pauseUntil(throttle, now);
     pausedUntil = until.toISOString();
     if (throttle.reason === BUDGET_EXHAUSTED) {

@@ -79,7 +79,6 @@ export async function buildSource(
     fetch?: Fetcher;
     /** The provider credential's gate: paces and counts every call of every run. */
     gate: ProviderCallGate;
-    beforeCall: () => Promise<boolean>;
     now: Date;
   },
 ): Promise<SyncSource | null> {
@@ -109,7 +108,6 @@ export async function buildSource(
         effective,
         await filtersHash({ effective, size }),
         size,
-        deps.beforeCall,
         deps.now,
       );
     }
@@ -119,7 +117,6 @@ export async function buildSource(
         filters,
         await filtersHash({ filters, size }),
         size,
-        deps.beforeCall,
         deps.now,
       );
     case "hunter": {
@@ -135,7 +132,6 @@ export async function buildSource(
         await filtersHash({ hunter, size }),
         size,
         await suppressedDomains(db, hunter.domains),
-        deps.beforeCall,
         deps.now,
       );
     }

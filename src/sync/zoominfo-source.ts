@@ -16,13 +16,10 @@ export class ZoomInfoSource implements SyncSource {
     private readonly filters: Record<string, unknown>,
     readonly filtersHash: string,
     private readonly perPage: number,
-    private readonly beforeCall: () => Promise<boolean>,
     private readonly now: Date,
   ) {}
 
   async read(position: Position): Promise<PageRead> {
-    if (!(await this.beforeCall()))
-      return { kind: "throttled", throttle: { retryAfterMs: 0, reason: "local_pacing" } };
     const r = await this.client.searchContacts(this.filters, position.page, this.perPage);
     if (r.kind === "throttled") return r;
     const { contacts, total } = r.data;
@@ -40,8 +37,6 @@ export class ZoomInfoSource implements SyncSource {
   }
 
   async enrich(candidates: Candidate[]): Promise<Enrichment> {
-    return enrichInBatches(candidates, ZOOMINFO_ENRICH_MAX, this.beforeCall, (ids) =>
-      this.client.enrichByIds(ids),
-    );
+    return enrichInBatches(candidates, ZOOMINFO_ENRICH_MAX, (ids) => this.client.enrichByIds(ids));
   }
 }
