@@ -242,3 +242,71 @@ function flat(p) {
     phone: p.phone,
   };
 }
+
+/**
+ * The `merge-heavy` dataset, shaped like `npm start`'s demo (Apollo and ZoomInfo syncs, then
+ * Hunter on the same companies): every person arrives once, and half of them arrive again from
+ * a second provider and every other one of those from a third, each in a later wave (waves are
+ * imported one after another, so a repeat meets a lead already in HaloPSA and merges). A repeat
+ * carries a different job title half the time, so merges have user fields to write and read.
+ * No invalid or suppressed records: every record is either a creation or a merge.
+ *
+ * @param {{ leads: number, seed?: number }} opts `leads`: submitted records in all waves.
+ * @returns {{ waves: { apollo: object[], zoominfo: object[], hunter: object[] }[],
+ *   expected: { total: number, people: number, repeats: number },
+ *   flatFor: (sample: number) => object[] }} `flatFor`: the arrivals of the first people in
+ *   import order (about `sample` records), for the per-lead baseline.
+ */
+export function makeMergeHeavyDataset({ leads, seed = 20261130 }) {
+  const rand = rng(seed);
+  const pick = (a) => a[Math.floor(rand() * a.length)];
+  // Half the people arrive once, a quarter twice, a quarter three times: 1.75 records a person.
+  const peopleCount = Math.max(4, Math.round(leads / 1.75));
+  const companies = Array.from({ length: Math.max(10, Math.floor(peopleCount / 3)) }, (_, i) => ({
+    name: `${pick(["Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum"])} ${pick(["Systems", "Partners", "Labs", "Group"])} ${i}`,
+    domain: `merge-${i}.example`,
+    industry: pick(INDUSTRIES),
+    employees: 5 + Math.floor(rand() * 2000),
+    country: pick(["United States", "United Kingdom", "Germany", "Australia"]),
+  }));
+  const providers = ["apollo", "zoominfo", "hunter"];
+  const waves = [0, 1, 2].map(() => ({ apollo: [], zoominfo: [], hunter: [] }));
+  const arrivals = [[], [], []];
+  let total = 0;
+  for (let i = 0; i < peopleCount && total < leads; i++) {
+    const company = companies[Math.floor(rand() * companies.length)];
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const p = {
+      i,
+      first,
+      last,
+      title: pick(TITLES),
+      email: `${first
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/[^a-z]/g, "")}.${i}@${company.domain}`,
+      phone: `+1 415 555 ${String(1000 + (i % 9000)).padStart(4, "0")}`,
+      company,
+    };
+    const times = i % 2 === 0 ? 1 : i % 4 === 1 ? 2 : 3;
+    for (let w = 0; w < times && total < leads; w++) {
+      const provider = providers[(i + w) % 3];
+      const person = w > 0 && rand() < 0.5 ? { ...p, title: pick(TITLES) } : p;
+      waves[w][provider].push(record(provider, person, person.email));
+      arrivals[w].push(flat(person));
+      total++;
+    }
+  }
+  const people = arrivals[0].length;
+  return {
+    waves,
+    expected: { total, people, repeats: total - people },
+    // The baseline's sample: the first people's arrivals, wave by wave, as they are imported.
+    flatFor: (sample) => {
+      const n = Math.max(1, Math.round(sample / 1.75));
+      const emails = new Set(arrivals[0].slice(0, n).map((f) => f.email));
+      return arrivals.flatMap((a) => a.filter((f) => emails.has(f.email)));
+    },
+  };
+}

@@ -6,5 +6,9 @@ export interface Stack {
   /** An admin API key. */
   key: string;
   stop: () => void;
+  /** The service's `wrangler dev` process (its workerd runs under it). */
+  servicePid: number | undefined;
+  /** The sandbox's `wrangler dev` process. */
+  sandboxPid: number | undefined;
 }
 export function startStack(options: { tenant: string }): Promise<Stack>;

@@ -125,7 +125,20 @@ export async function startStack({ tenant }) {
     rmSync(state, { recursive: true, force: true });
   };
   process.on("exit", stop);
+  // Interrupted (Ctrl+C, kill): stop the two wrangler processes too, not only on a clean exit.
+  for (const signal of ["SIGINT", "SIGTERM"])
+    process.once(signal, () => {
+      stop();
+      process.exit(130);
+    });
   await waitFor(`${sandboxUrl}/_sandbox/stats`, 90_000);
   await waitFor(`http://127.0.0.1:${servicePort}/api/v1/health`, 90_000);
-  return { api: `http://127.0.0.1:${servicePort}/api/v1`, sandboxUrl, key, stop };
+  return {
+    api: `http://127.0.0.1:${servicePort}/api/v1`,
+    sandboxUrl,
+    key,
+    stop,
+    servicePid: children[1].pid,
+    sandboxPid: children[0].pid,
+  };
 }
