@@ -220,7 +220,9 @@ function phoneText(p: Phone | null | undefined): string | undefined {
 }
 
 function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 function companyDisplay(lead: CanonicalLead, legalSuffix: "strip" | "keep"): string {
@@ -332,8 +334,9 @@ export type FieldMap = Record<string, CustomFieldValue | null | undefined>;
 export function flattenPayloads(p: HaloPayloads): FieldMap {
   const out: FieldMap = {};
   const put = (entity: HaloEntity, obj: object) => {
-    for (const [k, v] of Object.entries(obj)) {
+    for (const k in obj) {
       if (k === "customfields" || k === "tags" || k.endsWith("_id")) continue;
+      const v = (obj as Record<string, unknown>)[k];
       if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
         out[`${entity}.${k}`] = v;
       }
@@ -346,6 +349,6 @@ export function flattenPayloads(p: HaloPayloads): FieldMap {
   out["ticket.tickettype_id"] = p.ticket.tickettype_id;
   out["ticket.status_id"] = p.ticket.status_id;
   out["ticket.priority_id"] = p.ticket.priority_id;
-  for (const [k, v] of Object.entries(p.custom)) out[`ticket.cf.${k}`] = v;
+  for (const k in p.custom) out[`ticket.cf.${k}`] = p.custom[k as CustomFieldKey];
   return out;
 }

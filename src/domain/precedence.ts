@@ -22,6 +22,31 @@ export function sourceOrder(category: PrecedenceCategory): LeadSource[] {
   return [...listed, ...FALLBACK_ORDER.filter((s) => !listed.includes(s))];
 }
 
+/** Every category's full order, computed once: the merge runs once per lead of an import. */
+const SOURCE_ORDER: Record<PrecedenceCategory, readonly LeadSource[]> = {
+  contactInfo: sourceOrder("contactInfo"),
+  companyInfo: sourceOrder("companyInfo"),
+  emailVerification: sourceOrder("emailVerification"),
+  phoneNumbers: sourceOrder("phoneNumbers"),
+  socialMedia: sourceOrder("socialMedia"),
+  technographics: sourceOrder("technographics"),
+};
+
+/**
+ * A deep copy of JSON-shaped data (what a canonical lead is made of: strings, numbers,
+ * booleans, null, arrays, plain objects). Far cheaper than `structuredClone` for these small
+ * records; anything else (a Date or Map someone put in `extras`) still goes through it.
+ */
+export function cloneData<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = cloneData((value as Record<string, unknown>)[k]);
+  return out as T;
+}
+
 type Lead = CanonicalLead;
 
 interface FieldSpec {
@@ -45,7 +70,9 @@ function simple<K extends keyof Lead["person"] | keyof Lead["company"] | keyof L
     category,
     has: (l) => nonEmpty((l[part] as Record<string, unknown>)[key]),
     copy: (from, to) => {
-      (to[part] as Record<string, unknown>)[key] = (from[part] as Record<string, unknown>)[key];
+      (to[part] as Record<string, unknown>)[key] = cloneData(
+        (from[part] as Record<string, unknown>)[key],
+      );
     },
   };
 }
@@ -169,17 +196,26 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
   for (const l of leads)
     if (!bySource.has(l.provenance.source)) bySource.set(l.provenance.source, l);
 
-  const contactOrder = sourceOrder("contactInfo");
+  const contactOrder = SOURCE_ORDER.contactInfo;
   const base = contactOrder.map((s) => bySource.get(s)).find((l) => l !== undefined) ?? first;
-  const out: CanonicalLead = structuredClone(base);
+  // `extras` is rebuilt below from every source, so the base's own is not copied first.
+  const { extras: _replaced, ...rest } = base;
+  const out: CanonicalLead = { ...cloneData(rest), extras: {} };
   const chosen: Record<string, LeadSource> = {};
 
   for (const spec of FIELDS) {
-    const winner = sourceOrder(spec.category)
-      .map((s) => bySource.get(s))
-      .find((l): l is CanonicalLead => l !== undefined && spec.has(l));
+    let winner: CanonicalLead | undefined;
+    for (const s of SOURCE_ORDER[spec.category]) {
+      const l = bySource.get(s);
+      if (l !== undefined && spec.has(l)) {
+        winner = l;
+        break;
+      }
+    }
     if (winner === undefined) continue;
-    spec.copy(structuredClone(winner), out);
+    // Copies only the winning values (cloned where they are objects), never the whole lead:
+    // `out` shares no reference with the inputs either way.
+    spec.copy(winner, out);
     chosen[spec.field] = winner.provenance.source;
   }
 

@@ -27,9 +27,7 @@ export function currentFieldMap(
 /** Only the person's own records are merged: a known company's client and site are shared. */
 export function personFields(map: FieldMap): FieldMap {
   const out: FieldMap = {};
-  for (const [k, v] of Object.entries(map)) {
-    if (k.startsWith("user.") || k.startsWith("ticket.")) out[k] = v;
-  }
+  for (const k in map) if (k.startsWith("user.") || k.startsWith("ticket.")) out[k] = map[k];
   return out;
 }
 

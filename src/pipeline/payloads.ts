@@ -43,8 +43,7 @@ export function buildPayloads(
   if (!config.halopsa.custom_fields_enabled || !options.custom_fields) payloads.custom = {};
   const flat = flattenPayloads(payloads);
   const companyFields: FieldMap = {};
-  for (const [k, v] of Object.entries(flat)) {
-    if (k.startsWith("client.") || k.startsWith("site.")) companyFields[k] = v;
-  }
+  for (const k in flat)
+    if (k.startsWith("client.") || k.startsWith("site.")) companyFields[k] = flat[k];
   return { payloads, lists, personFields: personFields(flat), companyFields };
 }

@@ -46,7 +46,13 @@ const UNICODE_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}]
 const ASCII_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ASCII_TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$/;
 
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
+const encoder = new TextEncoder();
+/** UTF-8 byte length; a printable-ASCII string's is its length (no encoding needed). */
+const utf8Length = (s: string): number =>
+  PRINTABLE_ASCII.test(s) ? s.length : encoder.encode(s).length;
+const PRINTABLE_ASCII = /^[ -~]*$/;
+/** Letters, digits, hyphens and dots only: a domain the URL host parser would return as is. */
+const PLAIN_ASCII_DOMAIN = /^[a-z0-9.-]+$/;
 
 export function normaliseEmail(value: unknown): EmailResult {
   if (typeof value !== "string") return { kind: "absent" };
@@ -92,10 +98,17 @@ export function toAsciiDomain(value: string): string | null {
   const typed = d.split(".");
   if (typed.length < 2 || !typed.every((l) => UNICODE_LABEL.test(l))) return null;
   let ascii: string;
-  try {
-    ascii = new URL(`http://${d}/`).hostname;
-  } catch {
-    return null; // invalid IDN (e.g. a broken xn-- label)
+  if (PLAIN_ASCII_DOMAIN.test(d) && !d.includes("xn--")) {
+    // Lower-case ASCII letters, digits and hyphens map to themselves under UTS 46, and a name
+    // whose last label passes ASCII_TLD below is not read as an IPv4 address: the URL parser
+    // would hand back `d` unchanged, so it is skipped (it is the costliest step here).
+    ascii = d;
+  } else {
+    try {
+      ascii = new URL(`http://${d}/`).hostname;
+    } catch {
+      return null; // invalid IDN (e.g. a broken xn-- label)
+    }
   }
   const labels = ascii.split(".");
   if (ascii.length > 253 || labels.length < 2) return null;

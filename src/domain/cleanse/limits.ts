@@ -42,6 +42,7 @@ const FIELD_LIMIT: Record<string, number> = {
 // tabs and newlines into spaces; the multi-line notes are assembled later from these parts with
 // their own newlines), so no control character belongs in a value.
 const CONTROL = /\p{Cc}/gu;
+const HAS_CONTROL = /\p{Cc}/u;
 
 export interface FittedText {
   value: string;
@@ -54,6 +55,9 @@ export interface FittedText {
  * Pure and total.
  */
 export function fitText(value: string, max: number): FittedText {
+  // The common case (short, no control character) needs no copy.
+  if (value.length <= max && !HAS_CONTROL.test(value))
+    return { value, truncated: false, controlsRemoved: false };
   const stripped = value.replace(CONTROL, "");
   let cut = stripped;
   if (stripped.length > max) {
@@ -71,6 +75,23 @@ function limitFor(path: string): number {
   if (FIELD_LIMIT[path] !== undefined) return FIELD_LIMIT[path];
   if (path.includes(".location.") || path.includes(".hq.")) return TEXT_LIMITS.address;
   return TEXT_LIMITS.text;
+}
+
+/** `limitFor` by (object path, key): the same few dozen paths on every lead, computed once. */
+const limitCache = new Map<string, Map<string, number>>();
+function cachedLimit(prefix: string, key: string): number {
+  let byKey = limitCache.get(prefix);
+  if (byKey === undefined) {
+    byKey = new Map();
+    limitCache.set(prefix, byKey);
+  }
+  let limit = byKey.get(key);
+  if (limit === undefined) {
+    limit = limitFor(`${prefix}.${key}`);
+    // Keys are the canonical schema's plus a provider's extras-free objects: bounded.
+    if (byKey.size < 256) byKey.set(key, limit);
+  }
+  return limit;
 }
 
 /**
@@ -100,18 +121,20 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
   const fitObject = <T extends object>(obj: T, prefix: string): T => {
     const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
     for (const [key, value] of Object.entries(obj)) {
-      const path = `${prefix}.${key}`;
+      // The path is built only when it is needed (a warning, a nested object): this runs for
+      // every field of every lead.
+      const path = () => `${prefix}.${key}`;
       if (typeof value === "string") {
-        const max = limitFor(path);
+        const max = cachedLimit(prefix, key);
         const fitted = fitText(value, max);
-        report(path, fitted, max);
+        if (fitted.truncated || fitted.controlsRemoved) report(path(), fitted, max);
         out[key] = fitted.value === "" ? null : fitted.value;
       } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
         const items = (value as string[]).slice(0, TEXT_LIMITS.listItems);
         const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
         const dropped = value.length > items.length;
         report(
-          path,
+          path(),
           {
             value: "",
             truncated: dropped || fitted.some((f) => f.truncated),
@@ -121,7 +144,7 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
         );
         out[key] = fitted.map((f) => f.value).filter((v) => v !== "");
       } else if (value && typeof value === "object" && !Array.isArray(value) && key !== "phone") {
-        out[key] = fitObject(value as Record<string, unknown>, path);
+        out[key] = fitObject(value as Record<string, unknown>, path());
       }
     }
     return out as T;

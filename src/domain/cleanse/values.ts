@@ -11,9 +11,15 @@ export function cleanString(value: unknown): string | null {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "bigint") return value.toString();
   if (typeof value !== "string") return null;
+  // Most provider text is printable ASCII words with single spaces: already NFC, nothing to
+  // collapse or trim. Skipping the three passes is the same result (this runs ~40× per lead).
+  if (TIDY_ASCII.test(value)) return value;
   const s = value.normalize("NFC").replace(/\s+/g, " ").trim();
   return s === "" ? null : s;
 }
+
+/** Printable ASCII, no leading, trailing or repeated space; never empty. */
+const TIDY_ASCII = /^[!-~]+(?: [!-~]+)*$/;
 
 const TRUE_STRINGS = new Set(["true", "1", "yes", "y", "t", "on"]);
 const FALSE_STRINGS = new Set(["false", "0", "no", "n", "f", "off"]);
