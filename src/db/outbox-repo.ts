@@ -6,7 +6,7 @@ import { newId } from "../ids";
 import type { Statement } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
-import { jobs, suppressions, webhookEvents } from "./schema";
+import { jobItems, jobs, suppressions, webhookEvents } from "./schema";
 
 /**
  * The outbox. Whatever changes state also returns the statements that record its events, and
@@ -204,4 +204,28 @@ export function jobCompletedInsert(db: Db, data: EventData<"job.completed">, now
     jobs,
     and(eq(jobs.id, data.job_id), isNull(jobs.finishedAt)) as SQL,
   );
+}
+
+/**
+ * True while an import still has leads waiting for their chunk (`job_items` pending; the
+ * `(status, due_at)` index answers it without a scan).
+ */
+export async function importHasPendingWork(db: Db): Promise<boolean> {
+  const row = await db
+    .select({ one: sql<number>`1` })
+    .from(jobItems)
+    .where(eq(jobItems.status, "pending"))
+    .limit(1);
+  return row.length > 0;
+}
+
+/** When the oldest event not yet handed to the deliveries queue happened, or null if none. */
+export async function oldestUndispatchedAt(db: Db): Promise<string | null> {
+  const row = await db
+    .select({ at: webhookEvents.occurredAt })
+    .from(webhookEvents)
+    .where(isNull(webhookEvents.dispatchedAt))
+    .orderBy(webhookEvents.id)
+    .limit(1);
+  return row[0]?.at ?? null;
 }

@@ -6,7 +6,7 @@ import { chunkItems, markChunksDue, updateItemStatement, updateJob } from "../db
 import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";
 import { handleDeliveries } from "../webhooks/deliver";
-import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutbox } from "../webhooks/dispatch";
+import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutboxAfterChunks } from "../webhooks/dispatch";
 import { finish, runChunk } from "./chunk-runner";
 import { enqueueChunks } from "./enqueue";
 import { JobMessage } from "./messages";
@@ -41,9 +41,9 @@ export async function handleQueue(
   }
   await handleJobs(batch, env);
   // The chunks' events (lead.*, job.completed) are committed: send them on without holding
-  // the batch (the cron sweep catches whatever this misses).
-  if (ctx) ctx.waitUntil(kickOutbox(env));
-  else await kickOutbox(env);
+  // the batch, once the import is done (the cron sweep catches whatever this misses).
+  if (ctx) ctx.waitUntil(kickOutboxAfterChunks(env));
+  else await kickOutboxAfterChunks(env);
 }
 
 async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
