@@ -237,6 +237,15 @@ export const HaloSettingsSchema = z
      * ever fails the import.
      */
     on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
+    /**
+     * Private notes (HaloPSA Actions) LeadBridge writes on a lead's ticket. `merge`: every
+     * re-import that updated or preserved fields leaves the seed's "Auto-updated from <source>"
+     * note (src/pipeline/merge-notes.ts); best-effort, never failing the import.
+     */
+    notes: z
+      .object({ merge: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -251,6 +260,21 @@ const JobSettingsSchema = z
   })
   .strict();
 
+/**
+ * The seed's "Workflow Automation Rules" that act on their own (docs/architecture.md,
+ * "Automation rules"); each runs through the lifecycle state machine and is audited with its
+ * name. Status validation, data inheritance and required fields are not switches: every
+ * transition obeys them.
+ */
+const AutomationSchema = z
+  .object({
+    /** Seed rule 1: a lead at Engaged is converted to a New Prospect. */
+    auto_promotion: z.boolean().default(true),
+    /** A logged call's outcome moves a lead along the seed's arrows (src/calls/outcomes.ts). */
+    call_outcomes: z.boolean().default(true),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     halopsa: HaloSettingsSchema.prefault({}),
@@ -258,6 +282,7 @@ export const ConfigSchema = z
     lists: ListRulesSchema.prefault({}),
     merge: MergeSettingsSchema.prefault({}),
     jobs: JobSettingsSchema.prefault({}),
+    automation: AutomationSchema.prefault({}),
   })
   .strict()
   .openapi("IntegrationConfig");

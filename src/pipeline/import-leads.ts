@@ -10,6 +10,7 @@ import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
 import { deferredOutcomes, dryRunCreates } from "./create-outcomes";
 import { mergeLeads } from "./merge-leads";
+import { writeMergeNotes } from "./merge-notes";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
 import { applySuppressions } from "./suppress";
@@ -219,6 +220,8 @@ async function writePass(
       statements.push(...merged.statements);
       outcomes.push(...merged.outcomes);
       audit.push(...merged.audit);
+      // HaloPSA took the updates: the merges' private notes, one Actions POST, best-effort.
+      statements.push(...(await writeMergeNotes(ctx, toMerge, merged.audit)));
     } else {
       const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
       outcomes.push(
