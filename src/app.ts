@@ -10,6 +10,7 @@ import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
+import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
 import { haloRoutes } from "./routes/halo";
@@ -45,6 +46,8 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/calls", callsRoutes);
+  api.route("/leads", leadCallsRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
