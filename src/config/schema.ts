@@ -238,14 +238,16 @@ export const HaloSettingsSchema = z
      */
     on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
     /**
-     * Private notes (HaloPSA Actions) LeadBridge writes on a lead's ticket. `merge`: every
-     * re-import that updated or preserved fields leaves the seed's "Auto-updated from <source>"
-     * note (src/pipeline/merge-notes.ts); best-effort, never failing the import.
+     * Each lifecycle transition is written to the ticket as a private note (a HaloPSA Action,
+     * never the ticket's own notes): "Status changed from X to Y by <actor>: <reason>".
      */
-    notes: z
-      .object({ merge: z.boolean().default(true) })
-      .strict()
-      .prefault({}),
+    transition_notes: z.boolean().default(true),
+    /**
+     * Every re-import that updated or preserved fields leaves the seed's "Auto-updated from
+     * <source>: ✓ Updated … 🔒 Preserved …" as a private note (a HaloPSA Action) on the ticket
+     * (src/pipeline/merge-notes.ts); best-effort, never failing the import.
+     */
+    merge_notes: z.boolean().default(true),
   })
   .strict();
 

@@ -32,7 +32,7 @@ export async function writeMergeNotes(
   audit: readonly AuditEntry[],
 ): Promise<Statement[]> {
   const halo = ctx.halo;
-  if (!halo || !ctx.config.halopsa.notes.merge) return [];
+  if (!halo || !ctx.config.halopsa.merge_notes) return [];
   const candidates = await noteCandidates(ctx, items, audit);
   if (candidates.length === 0) return [];
 

@@ -172,11 +172,11 @@ describe("merge notes", () => {
     expect(logged?.n).toBeGreaterThan(0);
   });
 
-  it("writes no note when halopsa.notes.merge is off", async () => {
+  it("writes no note when halopsa.merge_notes is off", async () => {
     const off = await api("/config", {
       method: "PUT",
       headers: auth,
-      json: { halopsa: { notes: { merge: false } } },
+      json: { halopsa: { merge_notes: false } },
     });
     expect(off.status).toBe(200);
     const first = await sync(person(40));
@@ -189,7 +189,7 @@ describe("merge notes", () => {
     await api("/config", {
       method: "PUT",
       headers: auth,
-      json: { halopsa: { notes: { merge: true } } },
+      json: { halopsa: { merge_notes: true } },
     });
   });
 });
