@@ -7,7 +7,9 @@
  * working it: any call attempt), "Establish contact" (a conversation), "Shows interest",
  * "Not interested", "Requests removal" and "Data issues" (a wrong number). A prospect's first
  * conversation is its "Identify pain points" step. Opportunities move only by hand: value,
- * terms and reasons are a salesperson's to record.
+ * terms and reasons are a salesperson's to record. The walk there follows the state machine
+ * (`legalPath`, src/domain/lifecycle.ts): an outcome never moves a record back or out of an end
+ * state.
  */
 export const CALL_OUTCOMES = [
   "no_answer",
@@ -56,33 +58,4 @@ export function callOutcomeTarget(stage: string, outcome: CallOutcome): string |
   if (stage === "prospect")
     return isConversation(outcome) && outcome !== "do_not_call" ? "prospecting" : null;
   return null;
-}
-
-/**
- * The shortest walk along legal arrows from `from` to `to` (statuses after `from`, in order),
- * or [] when `to` is where the record already is or cannot be reached forwards — an outcome
- * never moves a record back, nor out of a final status.
- */
-export function pathTo(
-  from: string,
-  to: string,
-  next: (status: string) => readonly string[],
-): string[] {
-  if (from === to) return [];
-  const previous = new Map<string, string>([[from, from]]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const at = queue.shift() as string;
-    for (const n of next(at)) {
-      if (previous.has(n)) continue;
-      previous.set(n, at);
-      if (n === to) {
-        const path = [n];
-        for (let p = at; p !== from; p = previous.get(p) as string) path.unshift(p);
-        return path;
-      }
-      queue.push(n);
-    }
-  }
-  return [];
 }

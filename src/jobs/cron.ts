@@ -1,3 +1,4 @@
+import { runAutomationSweep } from "../automation/sweep";
 import { refreshConfigCheck } from "../config-check/check";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
@@ -94,6 +95,8 @@ export async function handleScheduled(
     case MINUTE_CRON:
       ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
       ctx.waitUntil(sweepWebhooks(env, now).then(() => undefined));
+      // Automation rules (auto_promotion): engaged leads with complete qualification data.
+      ctx.waitUntil(runAutomationSweep(env, now).then(() => undefined));
       return;
     case HOUSEKEEPING_CRON:
       ctx.waitUntil(runHousekeeping(env, now));

@@ -13,6 +13,7 @@ import { mergeLeads } from "./merge-leads";
 import { writeMergeNotes } from "./merge-notes";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
+import { readBackTransitions } from "./read-back";
 import { applySuppressions } from "./suppress";
 import type { WorkItem } from "./work-item";
 
@@ -219,7 +220,9 @@ async function writePass(
     if (created.updateError === null) {
       statements.push(...merged.statements);
       outcomes.push(...merged.outcomes);
-      audit.push(...merged.audit);
+      // Moves made by hand in HaloPSA, read back by the merge, audited as lifecycle transitions.
+      const tickets = new Map(toMerge.map((it) => [it.existing?.id, it.existing?.haloTicketId]));
+      audit.push(...readBackTransitions(merged.audit, (id) => tickets.get(id) ?? null));
       // HaloPSA took the updates: the merges' private notes, one Actions POST, best-effort.
       statements.push(...(await writeMergeNotes(ctx, toMerge, merged.audit)));
     } else {

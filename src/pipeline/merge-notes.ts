@@ -1,10 +1,11 @@
-import { inArray, sql } from "drizzle-orm";
 import type { AuditEntry } from "../db/audit";
 import { runBatch, type Statement } from "../db/batch";
-import { chunk } from "../db/chunk";
-import type { Db } from "../db/client";
 import { recordError } from "../db/error-log-repo";
-import { mergeNotes } from "../db/schema";
+import {
+  loadMergeNotes,
+  type MergeNoteRow as NoteRow,
+  upsertMergeNoteStatement as upsertNote,
+} from "../db/merge-notes-repo";
 import type { CanonicalLead } from "../domain/lead";
 import type { ActionWrite } from "../halo/writes";
 import type { ImportContext } from "./context";
@@ -36,7 +37,7 @@ export async function writeMergeNotes(
   const candidates = await noteCandidates(ctx, items, audit);
   if (candidates.length === 0) return [];
 
-  const stored = await loadNotes(
+  const stored = await loadMergeNotes(
     ctx.db,
     candidates.map((c) => c.leadId),
   );
@@ -102,8 +103,6 @@ interface NoteCandidate {
   digest: string;
   note: string;
 }
-
-type NoteRow = typeof mergeNotes.$inferSelect;
 
 /** The merges worth a note: ones that updated or preserved a field, on a known ticket. */
 async function noteCandidates(
@@ -176,30 +175,4 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
-}
-
-async function loadNotes(db: Db, leadIds: string[]): Promise<Map<string, NoteRow>> {
-  const out = new Map<string, NoteRow>();
-  for (const part of chunk([...new Set(leadIds)], 90)) {
-    const rows = await db.select().from(mergeNotes).where(inArray(mergeNotes.leadId, part));
-    for (const r of rows) out.set(r.leadId, r);
-  }
-  return out;
-}
-
-function upsertNote(db: Db, row: NoteRow): Statement {
-  return db
-    .insert(mergeNotes)
-    .values(row)
-    .onConflictDoUpdate({
-      target: mergeNotes.leadId,
-      set: {
-        ticketId: sql`excluded.ticket_id`,
-        digest: sql`excluded.digest`,
-        note: sql`excluded.note`,
-        state: sql`excluded.state`,
-        haloActionId: sql`excluded.halo_action_id`,
-        updatedAt: sql`excluded.updated_at`,
-      },
-    });
 }
