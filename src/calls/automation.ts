@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { lifecycleContext } from "../lifecycle/context";
 import type { TransitionResult } from "../lifecycle/transitions";
 import { applyTransitions } from "../lifecycle/transitions";
-import type { CallContext } from "./log-call";
+import type { CallContext } from "./context";
 
 /** One move an automation rule made (or tried) after a call. */
 export interface AutomationStep {

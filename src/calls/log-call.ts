@@ -1,8 +1,6 @@
-import type { IntegrationConfig } from "../config/schema";
 import { auditStatements } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { type CallRow, insertCallStatement, setCallTransitions } from "../db/calls-repo";
-import type { Db } from "../db/client";
 import type { LeadRow } from "../db/leads-repo";
 import type { CallDirection } from "../db/schema";
 import type { CallOutcome } from "../domain/call-outcomes";
@@ -12,6 +10,7 @@ import { haloSettings } from "../halo/settings";
 import type { ActionWrite } from "../halo/writes";
 import { newId } from "../ids";
 import { type AutomationStep, callAutomation } from "./automation";
+import type { CallContext } from "./context";
 
 /** How long an interactive call may wait for HaloGate's window (as POST /sync/leads does). */
 const INTERACTIVE_WAIT_MS = 10_000;
@@ -27,15 +26,6 @@ export interface CallInput {
   nextAction: string | null;
   nextActionDate: string | null;
   notes: string | null;
-}
-
-export interface CallContext {
-  env: Env;
-  db: Db;
-  config: IntegrationConfig;
-  now: Date;
-  actor: string;
-  requestId: string | null;
 }
 
 /**

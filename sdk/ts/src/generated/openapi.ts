@@ -570,6 +570,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a call to a lead, prospect or opportunity
+         * @description Stores the call (the seed's CALL RECORD) and writes it as a private note (Action) on the record's HaloPSA ticket, in one HaloPSA call. Name the record with exactly one of `lead_id`, `prospect_id`, `opportunity_id`. With the `call_outcomes` rule on, the outcome may move the record along the lifecycle's arrows (a first call claims a new lead; a conversation makes it contacted; interest makes it engaged…), and `auto_promotion` may then convert an engaged lead; `automation` says what happened. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["postCalls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead's calls, newest first
+         * @description Calls logged against the record at any stage (lead, prospect, opportunity).
+         */
+        get: operations["getLeadsByIdCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "lead.created": {
@@ -623,7 +663,7 @@ export interface webhooks {
         put?: never;
         /**
          * lead.status_changed
-         * @description An import read back a lead ticket whose stage or status had changed in HaloPSA. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A lead's stage or status changed: a lifecycle transition, or a change made in HaloPSA and read back. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookLeadStatusChanged"];
         delete?: never;
@@ -683,7 +723,7 @@ export interface webhooks {
         put?: never;
         /**
          * prospect.qualified
-         * @description A lead became a qualified prospect. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A prospect met the qualification criteria (prospecting → qualified). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookProspectQualified"];
         delete?: never;
@@ -703,7 +743,7 @@ export interface webhooks {
         put?: never;
         /**
          * prospect.converted
-         * @description A prospect was converted to an opportunity. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An engaged lead was converted to a prospect (lead.engaged → prospect.new_prospect). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookProspectConverted"];
         delete?: never;
@@ -723,7 +763,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.created
-         * @description An opportunity was opened. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A qualified prospect was promoted to an opportunity (prospect.qualified → opportunity.new_opportunity). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityCreated"];
         delete?: never;
@@ -743,7 +783,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.won
-         * @description An opportunity was won. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An opportunity was won (with its value and reason). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityWon"];
         delete?: never;
@@ -763,7 +803,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.lost
-         * @description An opportunity was lost. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An opportunity was lost (with its value and reason). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityLost"];
         delete?: never;
@@ -892,10 +932,10 @@ export interface components {
                     status: string;
                 };
                 /**
-                 * @description Where the change was seen: a status set in HaloPSA, read back by an import
+                 * @description Where the change was made: `halopsa` (set by hand in HaloPSA, read back by LeadBridge) or `leadbridge` (a lifecycle transition through the API or an automation rule)
                  * @enum {string}
                  */
-                observed_in: "halopsa";
+                observed_in: "halopsa" | "leadbridge";
             };
         };
         WebhookEvent_lead_suppressed: {
@@ -1144,7 +1184,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "EXTERNAL_API_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_TRANSITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "EXTERNAL_API_ERROR" | "SERVICE_UNAVAILABLE";
                 message: string;
                 details: {
                     [key: string]: unknown;
@@ -1300,6 +1340,10 @@ export interface components {
                  * @enum {string}
                  */
                 on_deleted: "recreate" | "skip";
+                /** @default true */
+                transition_notes: boolean;
+                /** @default true */
+                merge_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -1465,6 +1509,13 @@ export interface components {
             jobs: {
                 /** @default 180 */
                 stall_seconds: number;
+            };
+            /** @default {} */
+            automation: {
+                /** @default true */
+                auto_promotion: boolean;
+                /** @default true */
+                call_outcomes: boolean;
             };
             /** @description 0 until the first change */
             version: number;
@@ -1640,6 +1691,10 @@ export interface components {
                  * @enum {string}
                  */
                 on_deleted: "recreate" | "skip";
+                /** @default true */
+                transition_notes: boolean;
+                /** @default true */
+                merge_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -1805,6 +1860,13 @@ export interface components {
             jobs: {
                 /** @default 180 */
                 stall_seconds: number;
+            };
+            /** @default {} */
+            automation: {
+                /** @default true */
+                auto_promotion: boolean;
+                /** @default true */
+                call_outcomes: boolean;
             };
             /** @description 0 until the first change */
             version: number;
@@ -2445,6 +2507,73 @@ export interface components {
              * @description Replay every failed delivery created at or after this time
              */
             since: string;
+        };
+        Call: {
+            id: string;
+            /** @description The lead, prospect or opportunity called */
+            lead_id: string;
+            /** @description The record's stage when the call was logged */
+            stage: string;
+            /** @description The record's status when the call was logged */
+            status: string;
+            occurred_at: string;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            /** @description E.164 */
+            dialled_number: string;
+            duration_seconds: number;
+            agent: string;
+            /** @enum {string} */
+            outcome: "no_answer" | "voicemail" | "busy" | "wrong_number" | "connected" | "callback_requested" | "interested" | "meeting_booked" | "not_interested" | "do_not_call";
+            next_action: string | null;
+            next_action_date: string | null;
+            notes: string | null;
+            halopsa: {
+                ticket_id: number | null;
+                action_id: number | null;
+            };
+            /** @description What the automation rules did after the call (call_outcomes, auto_promotion) */
+            automation: components["schemas"]["AutomationStep"][];
+            created_by: string;
+            created_at: string;
+        };
+        AutomationStep: {
+            /** @enum {string} */
+            rule: "call_outcomes" | "auto_promotion";
+            from: {
+                stage: string;
+                status: string;
+            };
+            to: {
+                stage: string;
+                status: string;
+            };
+            applied: boolean;
+            reason?: string;
+        };
+        CreateCall: {
+            lead_id?: string;
+            prospect_id?: string;
+            opportunity_id?: string;
+            /**
+             * Format: date-time
+             * @description Date and time (ISO)
+             */
+            occurred_at: string;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            /** @description Stored in E.164; a number without + is read in default_country, else the company's */
+            dialled_number: string;
+            /** @description ISO country for a dialled number written without + */
+            default_country?: string;
+            duration_seconds: number;
+            agent: string;
+            /** @enum {string} */
+            outcome: "no_answer" | "voicemail" | "busy" | "wrong_number" | "connected" | "callback_requested" | "interested" | "meeting_booked" | "not_interested" | "do_not_call";
+            next_action?: string;
+            /** Format: date */
+            next_action_date?: string;
+            notes?: string;
         };
     };
     responses: never;
@@ -5496,6 +5625,224 @@ export interface operations {
             };
             /** @description This Idempotency-Key was already used with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours replay the stored 2xx answer (with `Idempotent-Replayed: true`); the same key with another body is 422; a request still running with the key is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCall"];
+            };
+        };
+        responses: {
+            /** @description Logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The record has no HaloPSA ticket yet, its stage is not the one the id was given as, or the `Idempotency-Key` is in use by a request still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA or a provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeadsByIdCalls: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calls: components["schemas"]["Call"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
