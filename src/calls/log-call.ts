@@ -123,6 +123,7 @@ function callAction(ticketId: number, input: CallInput): ActionWrite {
     outcome: "Phone Call",
     note: callNoteText(input),
     hiddenfromuser: true,
+    sendemail: false,
     datetime: input.occurredAt,
     // HaloPSA counts time taken in hours.
     timetaken: Math.round((input.durationSeconds / 3600) * 10_000) / 10_000,

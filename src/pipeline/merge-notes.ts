@@ -153,7 +153,13 @@ export function mergeNoteText(
 }
 
 function toAction(row: NoteRow): ActionWrite {
-  return { ticket_id: row.ticketId, note: row.note, outcome: "Private Note", hiddenfromuser: true };
+  return {
+    ticket_id: row.ticketId,
+    note: row.note,
+    outcome: "Private Note",
+    hiddenfromuser: true,
+    sendemail: false,
+  };
 }
 
 function strings(v: unknown): string[] {
