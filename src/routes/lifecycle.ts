@@ -106,16 +106,16 @@ const BatchItemResultSchema = z.object({
   index: z.number().int(),
   lead_id: z.string(),
   ok: z.boolean(),
-  outcome: TransitionOutcomeSchema.nullable(),
+  outcome: TransitionOutcomeSchema.optional().openapi({ description: "When `ok`" }),
   error: z
     .object({
       code: z.string(),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).nullable(),
     })
-    .nullable()
+    .optional()
     .openapi({
-      description: "Why this one was refused: the code and details a single route gives",
+      description: "When not `ok`: why, with the code and details a single route would answer",
     }),
 });
 
@@ -171,12 +171,11 @@ lifecycleRoutes.openapi(
     );
     const out = results.map((r) =>
       r.ok
-        ? { index: r.index, lead_id: r.lead_id, ok: true, outcome: toOutcome(r), error: null }
+        ? { index: r.index, lead_id: r.lead_id, ok: true, outcome: toOutcome(r) }
         : {
             index: r.index,
             lead_id: r.lead_id,
             ok: false,
-            outcome: null,
             error: {
               code: r.error.code,
               message: r.error.message,

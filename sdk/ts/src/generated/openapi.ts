@@ -2877,15 +2877,15 @@ export interface components {
                 index: number;
                 lead_id: string;
                 ok: boolean;
-                outcome: components["schemas"]["TransitionOutcome"] & (Record<string, never> | null);
-                /** @description Why this one was refused: the code and details a single route gives */
-                error: {
+                outcome?: components["schemas"]["TransitionOutcome"] & unknown;
+                /** @description When not `ok`: why, with the code and details a single route would answer */
+                error?: {
                     code: string;
                     message: string;
                     details: {
                         [key: string]: unknown;
                     } | null;
-                } | null;
+                };
             }[];
         };
         /**
