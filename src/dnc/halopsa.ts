@@ -65,6 +65,8 @@ export async function pushToHalo(
   entries: SuppressionRowForPush[],
   actor: string,
   now: Date,
+  /** An earlier attempt may have posted some notes: look them up before posting again. */
+  retry = false,
 ): Promise<HaloStepResult> {
   const byLead = new Map<string, Flagged>();
   const covered = await leadsForSuppressions(db, entries);
@@ -99,8 +101,9 @@ export async function pushToHalo(
       hiddenfromuser: true,
       sendemail: false,
     }));
-    // A retry may find its notes already posted: mayExist looks each one up first.
-    if (notes.length > 0) await addActions(halo, notes, { chunkSize: PER_POST, mayExist: true });
+    // A retry may find its notes already posted: mayExist looks each one up first (a read per
+    // ticket, so only when an earlier attempt may have posted them).
+    if (notes.length > 0) await addActions(halo, notes, { chunkSize: PER_POST, mayExist: retry });
   } catch (err) {
     error = err;
   }

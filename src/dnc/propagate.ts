@@ -95,7 +95,8 @@ export async function runDncPropagation(env: Env, now: Date = new Date()): Promi
   const forHalo = pending("halopsa");
   if (forHalo.length > 0) {
     const halo = haloClient(env, haloSettings(env, config));
-    const step = await pushToHalo(db, halo, config, forHalo, ACTOR, now);
+    const retry = forHalo.some((s) => (attempts.get(`${s.id}:halopsa`) ?? 0) > 0);
+    const step = await pushToHalo(db, halo, config, forHalo, ACTOR, now, retry);
     if (step.error === null) {
       results.push(...step.results);
       statements.push(...step.statements);
