@@ -13,6 +13,7 @@ import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
+import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
@@ -55,6 +56,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lifecycle", lifecycleRoutes);
   api.route("/calls", callsRoutes);
   api.route("/leads", leadCallsRoutes);
+  api.route("/feedback", feedbackRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {

@@ -29,3 +29,5 @@ CREATE TABLE `merge_notes` (
 	`halo_action_id` integer,
 	`updated_at` text NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE `leads` ADD `lifecycle` text;
