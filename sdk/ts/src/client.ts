@@ -210,8 +210,9 @@ class Prospects {
   constructor(private readonly t: Transport) {}
 
   /**
-   * `POST /prospects/convert/{lead_id}` as the seed documents it. The lifecycle routes are not
-   * served yet: until they are, this throws a `NotFoundError` (code `RESOURCE_NOT_FOUND`).
+   * `POST /prospects/convert/{lead_id}` as the seed documents it: an engaged lead becomes a
+   * prospect (`qualification_data` needs the five criteria). An unknown lead throws
+   * `NotFoundError`; a lead not at `engaged` throws the 409 `INVALID_TRANSITION` error.
    */
   async convert(leadId: string, body: ConvertRequest = {}): Promise<Record<string, unknown>> {
     return (

@@ -98,8 +98,10 @@ describe("HaloIntegration against the running service", () => {
     expect(job.by_action.created).toBe(1);
   });
 
-  it("surfaces prospects.convert's 404 as a typed error until the lifecycle routes exist", async () => {
-    const err = await client.prospects.convert("ld_00000000000000000000000000").catch((e) => e);
+  it("surfaces prospects.convert's 404 for an unknown lead as a typed error", async () => {
+    const err = await client.prospects
+      .convert("ld_00000000000000000000000000", { qualification_data: { fit_score: 85 } })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toBeInstanceOf(LeadBridgeError);
     expect(err.status).toBe(404);
