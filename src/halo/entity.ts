@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import { HaloThrottledError, haloError, haloShapeError, haloUnavailable } from "./errors";
 import { listAll, MAX_PAGE_SIZE } from "./paging";
 import { envelope } from "./schemas";
-import { type Halo, read, write } from "./transport";
+import { type Halo, read, write, wroteNothing } from "./transport";
 import type { HaloRequest } from "./types";
 import { compact } from "./writes";
 
@@ -255,6 +255,13 @@ export async function upsertEntity<R extends { id: number }, W extends Record<st
     // Tell the caller whether a re-delivery must look records up before creating them.
     if (err instanceof HaloThrottledError && progress.posted && !err.maybeWritten) {
       throw new HaloThrottledError(err.retryAfterMs, String(err.details?.reason ?? ""), true);
+    }
+    // An earlier POST of this call may have written: then "not sent" no longer holds for it.
+    if (progress.posted && wroteNothing(err) && err instanceof AppError) {
+      throw new AppError(err.code, err.message, {
+        details: { ...err.details, written: undefined },
+        cause: err.cause,
+      });
     }
     throw err;
   }
