@@ -141,8 +141,9 @@ export interface NewestScan<R> {
  * `orderdesc=true`, 100 a page, inactive ones included): the records an array POST may have
  * created are the newest, since HaloPSA ids only grow. A page never skips older records when
  * others are created meanwhile (they push the list down, so a later page repeats, never misses).
- * Stops when every key is found, at `floorId` (an id that existed before the POST in question)
- * or after `maxPages`.
+ * Stops when every key is found, at `floorId` (an id that existed before the POST in question),
+ * at the end of the list, or after `maxPages` unless the rest of the list is shorter than a
+ * lookup per key still missing.
  */
 export async function scanNewest<R extends { id: number }, W extends Record<string, unknown>>(
   halo: Halo,
@@ -154,8 +155,8 @@ export async function scanNewest<R extends { id: number }, W extends Record<stri
   const wanted = new Set(keys);
   const found = new Map<string, R>();
   let newestId: number | undefined;
-  for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
-    const { items } = await listPage(halo, entity, pageNo, {
+  for (let pageNo = 1; ; pageNo++) {
+    const { items, recordCount } = await listPage(halo, entity, pageNo, {
       order: "id",
       orderdesc: true,
       includeinactive: true,
@@ -171,8 +172,13 @@ export async function scanNewest<R extends { id: number }, W extends Record<stri
     const oldest = items.reduce((m, r) => Math.min(m, r.id), Infinity);
     if (items.length < MAX_PAGE_SIZE || (floorId !== undefined && oldest <= floorId))
       return { found, complete: true, newestId };
+    // Past `maxPages`, reading on to the end of the list still settles every key, and is worth
+    // it while it costs fewer calls than a lookup per key still missing.
+    const pagesLeft =
+      recordCount === undefined ? Infinity : Math.ceil(recordCount / MAX_PAGE_SIZE) - pageNo;
+    if (pageNo >= maxPages && pagesLeft >= wanted.size - found.size)
+      return { found, complete: false, newestId };
   }
-  return { found, complete: false, newestId };
 }
 
 export interface UpsertOptions<R> {

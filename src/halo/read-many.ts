@@ -14,25 +14,25 @@ export interface ReadManyOptions {
   parentParam?: string;
   /** Extra query for every list call (e.g. `includeinactive: true`). */
   query?: Record<string, string | number | boolean>;
-  /** Pages of newest records at most (each must be expected to find two records or more). */
+  /** Pages of newest records at most (read only while they cost less than a GET each). */
   maxNewestPages?: number;
 }
 
-const DEFAULT_NEWEST_PAGES = 10;
+const DEFAULT_NEWEST_PAGES = 20;
 
 /**
  * Records by id for an entity without a multi-id filter (HaloPSA's `/Users` has none), in as
  * few calls as the ids allow:
  *
- * 1. the newest records, 100 a page (`order=id`, `orderdesc=true`), while the next page is
- *    expected to hold two sought ids or more (ids only grow, so records LeadBridge wrote lately
- *    sit together at the top);
+ * 1. the newest records, 100 a page (`order=id`, `orderdesc=true`), while reading on is expected
+ *    to cost fewer calls than a GET per sought id it would cover (ids only grow, so records
+ *    LeadBridge wrote lately sit together at the top);
  * 2. for each parent still holding two sought records or more, its list (`client_id=…`), one page;
  * 3. one GET per id still missing — which is also how a deleted record is told from one a list
  *    did not show (a 404 leaves it out of the answer; a list never decides that on its own).
  *
- * A list page is read only when it is expected to find two sought records or more, so the
- * reads cost at most about what one GET per id would.
+ * Pages are read only while expected to cost less than the GETs they replace, so the reads cost
+ * at most about what one GET per id would.
  */
 export async function readByIds<R extends { id: number }>(
   halo: Halo,
@@ -66,9 +66,7 @@ export async function readByIds<R extends { id: number }>(
     const ids = items.map((r) => r.id);
     const oldest = Math.min(...ids);
     const span = Math.max(Math.max(...ids) - oldest, items.length);
-    // What the next page probably covers: another span of ids below this page's oldest.
-    const ahead = [...wanted.keys()].filter((id) => id < oldest && id >= oldest - span).length;
-    if (ahead < 2) break;
+    if (morePagesWorthIt([...wanted.keys()], oldest, span, maxPages - pageNo) === 0) break;
   }
 
   // 2. Parents holding several of the rest.
@@ -99,4 +97,25 @@ export async function readByIds<R extends { id: number }>(
     }
   }
   return out;
+}
+
+/**
+ * How many more pages of newest records to read: the count `p` that minimises `p` plus one GET
+ * per sought id the `p` pages would not cover, each page probably covering another `span` of ids
+ * below `oldest` (0 when a GET each is cheaper).
+ */
+function morePagesWorthIt(ids: number[], oldest: number, span: number, maxPages: number): number {
+  const below = ids.filter((id) => id < oldest);
+  let best = 0;
+  let bestCost = below.length;
+  for (let p = 1; p <= maxPages; p++) {
+    const covered = below.filter((id) => id >= oldest - p * span).length;
+    const cost = p + below.length - covered;
+    if (cost < bestCost) {
+      best = p;
+      bestCost = cost;
+    }
+    if (covered === below.length) break;
+  }
+  return best;
 }

@@ -84,8 +84,9 @@ describe("resolving an uncertain array POST", () => {
   });
 
   it("without a floor, settles what the newest pages cannot by lookups, creating nothing twice", async () => {
-    // 300 users: the three newest pages are full, so they never reach the list's end.
-    const { t, halo } = await seeded("recover-nofloor", 300);
+    // 600 users: three pages of the newest do not reach the list's end, and the three pages
+    // left would cost more than looking the 2 keys still missing up.
+    const { t, halo } = await seeded("recover-nofloor", 600);
     const before = (await t.stats()).requests_by_route;
     // mayExist: an earlier attempt may have created some of these. It created 3 of 5.
     await upsertUsers(halo, people(0, 3, "again"), { chunkSize: 100 });
