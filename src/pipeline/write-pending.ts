@@ -25,7 +25,7 @@ export interface PhaseIo<P> {
   save: (batch: P[], ids: number[]) => Promise<void>;
 }
 
-/** Records per array POST: HaloPSA's page cap, and what its own tools batch (§6.5). */
+/** Records per array POST: HaloPSA's page cap, and what its own tools batch (halopsa-api.md §6.5). */
 export const POST_SIZE = 100;
 
 /**
