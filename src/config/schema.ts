@@ -152,7 +152,15 @@ const providerSchema = (requests: number, windowSeconds: number) =>
 
 export const ProvidersSchema = z
   .object({
-    apollo: providerSchema(200, 60).prefault({}),
+    apollo: providerSchema(200, 60)
+      .extend({
+        /**
+         * Ids of the team's "Do Not Contact" contact stage(s) (providers.md §1.3). Empty: read
+         * from Apollo's `GET /contact_stages` (the stage named "Do Not Contact"), cached in D1.
+         */
+        dnc_stage_ids: z.array(z.string().trim().min(1).max(64)).max(20).default([]),
+      })
+      .prefault({}),
     zoominfo: providerSchema(25, 1).prefault({}),
     hunter: providerSchema(15, 1).prefault({}),
   })
@@ -237,6 +245,17 @@ export const HaloSettingsSchema = z
      * ever fails the import.
      */
     on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
+    /**
+     * Each lifecycle transition is written to the ticket as a private note (a HaloPSA Action,
+     * never the ticket's own notes): "Status changed from X to Y by <actor>: <reason>".
+     */
+    transition_notes: z.boolean().default(true),
+    /**
+     * Every re-import that updated or preserved fields leaves the seed's "Auto-updated from
+     * <source>: ✓ Updated … 🔒 Preserved …" as a private note (a HaloPSA Action) on the ticket
+     * (src/pipeline/merge-notes.ts); best-effort, never failing the import.
+     */
+    merge_notes: z.boolean().default(true),
   })
   .strict();
 
@@ -251,6 +270,21 @@ const JobSettingsSchema = z
   })
   .strict();
 
+/**
+ * The seed's "Workflow Automation Rules" that act on their own (docs/architecture.md,
+ * "Automation rules"); each runs through the lifecycle state machine and is audited with its
+ * name. Status validation, data inheritance and required fields are not switches: every
+ * transition obeys them.
+ */
+const AutomationSchema = z
+  .object({
+    /** Seed rule 1: a lead at Engaged is converted to a New Prospect. */
+    auto_promotion: z.boolean().default(true),
+    /** A logged call's outcome moves a lead along the seed's arrows (src/calls/outcomes.ts). */
+    call_outcomes: z.boolean().default(true),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     halopsa: HaloSettingsSchema.prefault({}),
@@ -258,6 +292,7 @@ export const ConfigSchema = z
     lists: ListRulesSchema.prefault({}),
     merge: MergeSettingsSchema.prefault({}),
     jobs: JobSettingsSchema.prefault({}),
+    automation: AutomationSchema.prefault({}),
   })
   .strict()
   .openapi("IntegrationConfig");

@@ -5,13 +5,16 @@ import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
+import { apolloDncStageIds } from "./apollo-dnc-stages";
 import { RunClaims } from "./claims";
 import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
 import { deferredOutcomes, dryRunCreates } from "./create-outcomes";
 import { mergeLeads } from "./merge-leads";
+import { writeMergeNotes } from "./merge-notes";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
+import { readBackTransitions } from "./read-back";
 import { applySuppressions } from "./suppress";
 import type { WorkItem } from "./work-item";
 
@@ -50,8 +53,13 @@ export async function importLeads(
   const audit: AuditEntry[] = [];
   const items: WorkItem[] = [];
 
+  // Apollo's DNC contact stage is an opt-out (providers.md §1.3): its ids come from the config
+  // or the cache the Apollo sync and the DNC push fill (one D1 read, only for Apollo records).
+  const normalise = inputs.some((i) => i.source === "apollo")
+    ? { apollo: { dncStageIds: await apolloDncStageIds(ctx.db, ctx.config) } }
+    : {};
   for (const input of inputs) {
-    for (const prepared of prepareRecord(input.source, input.data, ctx.now)) {
+    for (const prepared of prepareRecord(input.source, input.data, ctx.now, normalise)) {
       if (!prepared.ok) {
         const o = emptyOutcome(input.index, "rejected");
         o.issues = prepared.issues;
@@ -218,7 +226,11 @@ async function writePass(
     if (created.updateError === null) {
       statements.push(...merged.statements);
       outcomes.push(...merged.outcomes);
-      audit.push(...merged.audit);
+      // Moves made by hand in HaloPSA, read back by the merge, audited as lifecycle transitions.
+      const tickets = new Map(toMerge.map((it) => [it.existing?.id, it.existing?.haloTicketId]));
+      audit.push(...readBackTransitions(merged.audit, (id) => tickets.get(id) ?? null));
+      // HaloPSA took the updates: the merges' private notes, one Actions POST, best-effort.
+      statements.push(...(await writeMergeNotes(ctx, toMerge, merged.audit)));
     } else {
       const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
       outcomes.push(
