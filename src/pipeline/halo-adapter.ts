@@ -82,9 +82,9 @@ function upsertOptions(opts: CreateOptions | undefined) {
 /**
  * Tickets by id, 100 per call: the list endpoint's `ticketids` filter ("returns only the
  * tickets specified"), with the tenant's custom fields asked for by id since lists leave them
- * out otherwise.
+ * out otherwise. Also the DNC push's read before it writes (src/dnc/halopsa.ts).
  */
-async function getTicketsByIds(
+export async function getTicketsByIds(
   halo: Halo,
   ids: number[],
   cfIds: number[],
