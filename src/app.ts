@@ -6,8 +6,10 @@ import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { answerOptions, corsPolicy, securityHeaders } from "./middleware/http-hygiene";
+import { metrics } from "./middleware/metrics";
 import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
+import { analyticsRoutes } from "./routes/analytics";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
@@ -45,6 +47,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/analytics", analyticsRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -57,6 +60,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // bodies before a validator tries to parse them.
   app.use("*", requestId);
   app.use("*", securityHeaders);
+  // Every API answer is counted for /analytics/performance, errors and preflights included.
+  app.use(`${API_PREFIX}/*`, metrics);
   app.use(`${API_PREFIX}/*`, corsPolicy(routes));
   app.use(`${API_PREFIX}/*`, answerOptions(routes));
   app.use(
