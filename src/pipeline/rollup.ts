@@ -1,6 +1,5 @@
 import { type ImportCounts, ZERO_IMPORT_COUNTS } from "../domain/analytics";
 import { LEAD_SOURCES } from "../domain/lead";
-import type { ImportInput } from "./import-leads";
 import type { ImportOutcome } from "./outcome";
 
 /**
@@ -9,7 +8,7 @@ import type { ImportOutcome } from "./outcome";
  * source is not one we know counts as `unknown` (it was rejected for that).
  */
 export function countBySource(
-  inputs: readonly ImportInput[],
+  inputs: readonly { index: number; source: unknown }[],
   outcomes: readonly ImportOutcome[],
 ): Map<string, ImportCounts> {
   const sourceOf = new Map<number, string>();
