@@ -13,6 +13,7 @@ import { analyticsRoutes } from "./routes/analytics";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
+import { dashboardRoutes } from "./routes/dashboard";
 import { renderDocs } from "./routes/docs";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
@@ -88,5 +89,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   const document = openApiDocument(app);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
   app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));
+  app.route("/", dashboardRoutes);
   return app;
 }
