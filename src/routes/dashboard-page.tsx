@@ -134,7 +134,7 @@ export function DashboardPage(props: { version: string }) {
                   <Stat name="halo_calls" label="calls (24 h)" />
                   <Stat name="halo_429" label="429s (24 h)" />
                   <Stat name="p95" label="API p95 ms" />
-                  <Stat name="rpm" label="requests / min" />
+                  <Stat name="rpm" label="API requests / min (24 h)" />
                 </div>
               </Card>
 
