@@ -18,8 +18,9 @@ export interface RequestSample {
 
 /**
  * Request metrics accumulated in the isolate and written to D1 in one batch now and then, so the
- * hot path never waits for (or pays) a D1 write per request. An isolate that dies loses at most
- * its last FLUSH_AFTER_MS of counts, which analytics can afford.
+ * hot path never waits for (or pays) a D1 write per request. The flush rides on the request
+ * that finds it due, so an isolate that dies loses what it had not written yet (its last
+ * seconds, or the requests before a quiet spell): analytics can afford that.
  */
 export class RequestMetrics {
   private pending = new Map<string, RequestRollup>();

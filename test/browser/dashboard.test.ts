@@ -62,6 +62,42 @@ describe("the dashboard in Chromium", () => {
     await context.close();
   });
 
+  it("uploads a CSV export and follows its job to the end", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, []);
+    const csv =
+      '"First Name","Last Name","Title","Company","Email","Website"\n' +
+      "Uma,Upload,CTO,Upload Works,uma@upload-works.example,https://upload-works.example\n" +
+      "Udo,Upload,CFO,Upload Works,udo@upload-works.example,https://upload-works.example\n";
+    await page.selectOption("#upload-source", "apollo");
+    await page.setInputFiles("#upload-file", {
+      name: "apollo-export.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await page.click("#upload-form button[type=submit]");
+    await page.waitForSelector("#upload-result:has-text('Accepted: job')");
+    const job = /job_[0-9a-z]{26}/.exec((await page.textContent("#upload-result")) ?? "")?.[0];
+    expect(job).toBeDefined();
+    // Polled while it runs: the row turns "completed" without a reload.
+    await page.waitForSelector(`tr[data-job="${job}"] .badge.completed`, { timeout: 30_000 });
+    expect(await page.textContent(`tr[data-job="${job}"]`)).toContain("2 / 2");
+    await context.close();
+  });
+
+  it("refuses a wrong key and keeps nothing", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.fill("#api-key", "lb_not_a_real_key_at_all");
+    await page.click("#sign-in-form button[type=submit]");
+    await page.waitForSelector("#sign-in-error:not([hidden])");
+    expect(await page.isHidden("#board")).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await context.close();
+  });
+
   it("fits a phone's width in one column", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
