@@ -4899,6 +4899,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description WEBHOOK_SECRETS_KEY is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getWebhooksById: {
@@ -5259,6 +5268,15 @@ export interface operations {
             };
             /** @description Unexpected error; logged with the request id */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description WEBHOOK_SECRETS_KEY is not configured; retry after Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
