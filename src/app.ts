@@ -15,6 +15,7 @@ import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { dashboardRoutes } from "./routes/dashboard";
 import { renderDocs } from "./routes/docs";
+import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
@@ -49,6 +50,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
   api.route("/analytics", analyticsRoutes);
+  api.route("/feedback", feedbackRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
