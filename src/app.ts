@@ -12,6 +12,7 @@ import { requestId } from "./middleware/request-id";
 import { analyticsRoutes } from "./routes/analytics";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
+import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { dashboardRoutes } from "./routes/dashboard";
 import { renderDocs } from "./routes/docs";
@@ -21,7 +22,10 @@ import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
+import { leadStatusRoutes, lifecycleRoutes } from "./routes/lifecycle";
 import { listsRoutes } from "./routes/lists";
+import { opportunitiesRoutes } from "./routes/opportunities";
+import { prospectsRoutes } from "./routes/prospects";
 import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
@@ -50,6 +54,12 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
   api.route("/analytics", analyticsRoutes);
+  api.route("/leads", leadStatusRoutes);
+  api.route("/prospects", prospectsRoutes);
+  api.route("/opportunities", opportunitiesRoutes);
+  api.route("/lifecycle", lifecycleRoutes);
+  api.route("/calls", callsRoutes);
+  api.route("/leads", leadCallsRoutes);
   api.route("/feedback", feedbackRoutes);
 }
 
