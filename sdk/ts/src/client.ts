@@ -223,9 +223,10 @@ class Prospects {
   constructor(private readonly t: Transport) {}
 
   /**
-   * `POST /prospects/convert/{lead_id}`: an engaged lead becomes a prospect (and, with
-   * `conversion_options.create_opportunity`, an opportunity at once). Retried POSTs carry one
-   * Idempotency-Key, so a retry never converts twice.
+   * `POST /prospects/convert/{lead_id}` as the seed documents it: an engaged lead becomes a
+   * prospect (`qualification_data` needs the five criteria; with
+   * `conversion_options.create_opportunity` an opportunity at once). An unknown lead throws
+   * `NotFoundError`; a lead not at `engaged` throws the 409 `INVALID_TRANSITION` error.
    */
   async convert(leadId: string, body: ConvertRequest): Promise<ConvertResult> {
     const path = `/prospects/convert/${encodeURIComponent(leadId)}`;

@@ -145,6 +145,17 @@ describe("HaloIntegration against the running service", () => {
     expect((await client.opportunities.get(id)).status).toBe("won");
   });
 
+  it("surfaces prospects.convert's 404 for an unknown lead as a typed error", async () => {
+    const err = await client.prospects
+      .convert("ld_00000000000000000000000000", { qualification_data: { fit_score: 85 } })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toBeInstanceOf(LeadBridgeError);
+    expect(err.status).toBe(404);
+    expect(err.code).toBe("RESOURCE_NOT_FOUND");
+    expect(err.requestId).toEqual(expect.any(String));
+  });
+
   it("surfaces an API error with its code, field and the request id the service logged", async () => {
     let headerId: string | null = null;
     const spying = new HaloIntegration({
