@@ -11,4 +11,8 @@ export interface Stack {
   /** The sandbox's `wrangler dev` process. */
   sandboxPid: number | undefined;
 }
-export function startStack(options: { tenant: string }): Promise<Stack>;
+export function startStack(options: {
+  tenant: string;
+  /** Extra Worker variables for the service (`--var NAME:value`). */
+  vars?: Record<string, string>;
+}): Promise<Stack>;
