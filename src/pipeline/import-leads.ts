@@ -16,8 +16,8 @@ import { mergeLeads } from "./merge-leads";
 import { writeMergeNotes } from "./merge-notes";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
-import { countBySource } from "./rollup";
 import { readBackTransitions } from "./read-back";
+import { countBySource } from "./rollup";
 import { applySuppressions } from "./suppress";
 import type { WorkItem } from "./work-item";
 
