@@ -4,7 +4,7 @@
 //   entry     src/index.ts, src/app.ts, src/routes, src/http, src/middleware,
 //             src/jobs/{consumer,cron,messages}.ts
 //   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check,
-//             src/webhooks (outbound delivery)
+//             src/webhooks (outbound delivery), src/halo-inbound (HaloPSA webhooks)
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
 //   domain    src/domain
@@ -14,7 +14,7 @@
 
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
-const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks)/";
+const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|halo-inbound)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";
@@ -98,8 +98,8 @@ module.exports = {
       "features-do-not-know-each-other",
       "The HaloPSA index and import jobs are independent features; provider syncs use import " +
         "jobs (they create one per page) and nothing else of another feature.",
-      { path: "^src/(halo-index|jobs)/", pathNot: ENTRY },
-      { path: "^src/(sync|halo-index|jobs)/", pathNot: ["$1", ENTRY] },
+      { path: "^src/(halo-index|jobs|halo-inbound)/", pathNot: ENTRY },
+      { path: "^src/(sync|halo-index|jobs|halo-inbound)/", pathNot: ["$1", ENTRY] },
     ),
     forbid(
       "sync-uses-import-jobs-only",

@@ -14,6 +14,8 @@ const TEST_SECRETS = {
   APOLLO_API_KEY: "test-apollo-key",
   ZOOMINFO_API_KEY: "test-zoominfo-key",
   HUNTER_API_KEY: "test-hunter-key",
+  HALO_WEBHOOK_PASSWORD: "test-halo-webhook-password",
+  HALO_WEBHOOK_PATH_TOKEN: "test-path-token-4f9c2e7a1b",
 };
 
 /** A port nothing listens on now, for the HaloPSA sandbox the app's tests talk to. */

@@ -13,6 +13,8 @@ import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
 import { haloRoutes } from "./routes/halo";
+import { haloWebhookSetupRoutes } from "./routes/halo-webhook-setup";
+import { HALO_WEBHOOK_SECURITY, haloWebhookRoutes } from "./routes/halo-webhooks";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
@@ -28,6 +30,9 @@ import { webhooksRoutes } from "./routes/webhooks";
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
 const BULK_PATH = `${API_PREFIX}/sync/leads/bulk`;
+/** A batched HaloPSA delivery of full ticket objects can pass 1 MiB. */
+const HALO_WEBHOOK_PATH = `${API_PREFIX}/webhooks/halopsa`;
+const MAX_HALO_WEBHOOK_BYTES = 8 * 1024 * 1024;
 
 /** Routes under /api/v1, each resource in its own file. */
 function mountRoutes(api: OpenAPIHono<AppEnv>): void {
@@ -44,7 +49,10 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lists", listsRoutes);
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
+  // Before the subscription routes: their admin-key check must not meet HaloPSA's Basic auth.
+  api.route("/webhooks", haloWebhookRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/halo", haloWebhookSetupRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -62,7 +70,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(
     `${API_PREFIX}/*`,
     bodyGuard(
-      (path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES),
+      (path) =>
+        path === BULK_PATH
+          ? MAX_BULK_BODY_BYTES
+          : path.startsWith(HALO_WEBHOOK_PATH)
+            ? MAX_HALO_WEBHOOK_BYTES
+            : MAX_BODY_BYTES,
       new Set([BULK_PATH]),
     ),
   );
@@ -78,6 +91,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
     type: "http",
     scheme: "bearer",
     description: "An API key issued by POST /api/v1/keys",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", HALO_WEBHOOK_SECURITY, {
+    type: "http",
+    scheme: "basic",
+    description:
+      "HaloPSA's outgoing webhook: username HALO_WEBHOOK_USERNAME, password the Worker secret " +
+      "HALO_WEBHOOK_PASSWORD (GET /api/v1/halo/webhook-setup)",
   });
   registerWebhookEvents(app);
   const document = openApiDocument(app);

@@ -148,6 +148,19 @@ export function eventsFromAudit(entry: AuditedDecision, now: Date): EventRow[] {
       }
       return out;
     }
+    case "lead.status_changed": {
+      // A move HaloPSA reported by webhook (src/halo-inbound).
+      const d = z.object({ status_change: z.object({ from: StageStatus, to: StageStatus }) });
+      const parsed = d.safeParse(entry.detail);
+      if (!parsed.success || !leadId) return [];
+      return [
+        newEvent(
+          "lead.status_changed",
+          { lead_id: leadId, ...parsed.data.status_change, observed_in: "halopsa" },
+          now,
+        ),
+      ];
+    }
     case "lead.suppressed": {
       const d = SuppressedDetail.safeParse(entry.detail);
       if (!d.success) return [];

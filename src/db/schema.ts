@@ -179,6 +179,12 @@ export const leads = sqliteTable(
     /** Values LeadBridge last wrote to the user and ticket, per field. */
     written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     /**
+     * Values HaloPSA held, when it last told us (a HaloPSA webhook, src/halo-inbound), for fields
+     * LeadBridge wrote and somebody has since changed there: the next merge sees those manual
+     * edits without reading the record back. Only fields that differ from `written` are kept.
+     */
+    haloSeen: text("halo_seen", { mode: "json" }).$type<Record<string, unknown>>(),
+    /**
      * As on companies: an exclusive lease (src/pipeline/claims.ts): the run holding `claim_token` until
      * `claim_expires_at` (epoch ms) is the only one allowed to write this row to HaloPSA; a crashed
      * run's lease simply expires and the next run takes the row over.
@@ -451,4 +457,26 @@ export const webhookAttempts = sqliteTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * HaloPSA webhook deliveries already accepted (POST /webhooks/halopsa), by Halo's delivery id:
+ * a replayed or re-sent delivery finds its id here and has no second effect.
+ */
+export const haloWebhookDeliveries = sqliteTable(
+  "halo_webhook_deliveries",
+  {
+    deliveryId: text("delivery_id").notNull(),
+    event: text("event").notNull(),
+    objectId: integer("object_id"),
+    receivedAt: text("received_at").notNull(),
+    /** Set by the jobs queue once the delivery's ticket was re-read and applied. */
+    processedAt: text("processed_at"),
+    /** What processing did (`applied`, `unknown_ticket`, `deleted`, …). */
+    outcome: text("outcome"),
+  },
+  (t) => [
+    uniqueIndex("halo_webhook_deliveries_id_idx").on(t.deliveryId),
+    index("halo_webhook_deliveries_received_idx").on(t.receivedAt),
+  ],
 );

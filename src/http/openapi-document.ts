@@ -74,7 +74,8 @@ export function completeDocument(doc: Document, idempotent: ReadonlySet<string>)
       const add = (status: number, description: string) => {
         op.responses[String(status)] ??= errorResponse(description);
       };
-      if (op.security && op.security.length > 0) {
+      // Scopes belong to API keys; HaloPSA's Basic-auth webhook declares its own 401.
+      if (op.security?.some((s) => typeof s === "object" && s !== null && "bearerAuth" in s)) {
         add(401, "Missing, unknown or revoked API key");
         add(403, "The API key lacks the required scope");
       }

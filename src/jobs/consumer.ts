@@ -4,6 +4,7 @@ import { recordError } from "../db/error-log-repo";
 import { failRun } from "../db/halo-index-runs-repo";
 import { chunkItems, markChunksDue, updateItemStatement, updateJob } from "../db/jobs-repo";
 import { HaloThrottledError } from "../halo/errors";
+import { processHaloWebhook } from "../halo-inbound/process";
 import { runIndexPage } from "../halo-index/run-page";
 import { handleDeliveries } from "../webhooks/deliver";
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutbox } from "../webhooks/dispatch";
@@ -74,6 +75,7 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
         }
       }
       if (body.type === "halo.index") await runIndexPage(env, body, new Date());
+      if (body.type === "halo.webhook") await processHaloWebhook(env, body, new Date());
       message.ack();
     } catch (err) {
       if (err instanceof HaloThrottledError) {
