@@ -4,7 +4,8 @@
 //   entry     src/index.ts, src/app.ts, src/routes, src/http, src/middleware,
 //             src/jobs/{consumer,cron,messages}.ts
 //   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check,
-//             src/webhooks (outbound delivery), src/halo-inbound (HaloPSA webhooks)
+//             src/webhooks (outbound delivery), src/lifecycle (status transitions),
+//             src/halo-inbound (HaloPSA webhooks)
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
 //   domain    src/domain
@@ -14,7 +15,7 @@
 
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
-const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|halo-inbound)/";
+const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|lifecycle|halo-inbound)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";

@@ -237,6 +237,11 @@ export const HaloSettingsSchema = z
      * ever fails the import.
      */
     on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
+    /**
+     * Each lifecycle transition is written to the ticket as a private note (a HaloPSA Action,
+     * never the ticket's own notes): "Status changed from X to Y by <actor>: <reason>".
+     */
+    transition_notes: z.boolean().default(true),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import type { Scope } from "../auth/principal";
 import type { Stage } from "../config/schema";
 import type { DedupKeyKind } from "../domain/dedup-key";
 import type { LeadSource } from "../domain/lead";
+import type { LeadLifecycleData } from "../domain/lifecycle";
 import type { SuppressionKind } from "../domain/suppression";
 
 /**
@@ -184,6 +185,11 @@ export const leads = sqliteTable(
      * edits without reading the record back. Only fields that differ from `written` are kept.
      */
     haloSeen: text("halo_seen", { mode: "json" }).$type<Record<string, unknown>>(),
+    /**
+     * Lifecycle data gathered by transitions (src/lifecycle): the prospect's qualification data
+     * and the opportunity's sales data, as last written to the ticket.
+     */
+    lifecycle: text("lifecycle", { mode: "json" }).$type<LeadLifecycleData>(),
     /**
      * As on companies: an exclusive lease (src/pipeline/claims.ts): the run holding `claim_token` until
      * `claim_expires_at` (epoch ms) is the only one allowed to write this row to HaloPSA; a crashed

@@ -18,7 +18,7 @@ import { type DncSignal, readTicket, readUser } from "./changes";
 import { dncKeys } from "./dnc-keys";
 import type { HaloWebhookMessage } from "./message";
 import { HALO_WEBHOOK_ACTOR } from "./receive";
-import { transitionRule } from "./transition";
+import { judgeTransition } from "./transition";
 
 /** As for import chunks: ride out a short throttle, hand long ones back to the queue. */
 const CONSUMER_WAIT_MS = 5_000;
@@ -153,18 +153,21 @@ function applyTicket(run: Run, row: LeadRow, view: HaloTicketView, events: Event
     const from = { stage: row.stage, status: row.status };
     patch.stage = reading.state.stage;
     patch.status = reading.state.status;
-    const rule = transitionRule(from, reading.state, lifecycle);
+    const judged = judgeTransition(from, reading.state);
+    // `lead.external_transition` announces `lead.status_changed` (observed in HaloPSA).
     run.audit.push({
       actor: HALO_WEBHOOK_ACTOR,
-      action: "lead.status_changed",
+      action: "lead.external_transition",
       entity: "lead",
       entityId: row.id,
       leadId: row.id,
-      rule,
+      rule: judged.rule,
       detail: {
-        status_change: { from, to: reading.state },
-        observed_in: "halopsa",
-        ticket_id: view.id,
+        from,
+        to: reading.state,
+        legal: judged.allowed === null,
+        ...(judged.allowed ? { allowed: judged.allowed } : {}),
+        halopsa: { ticket_id: view.id },
         delivery_ids: deliveryIds,
       },
     });

@@ -1,12 +1,19 @@
-import type { LifecycleIds, Stage } from "../config/schema";
+import { checkTransition, type LifecycleState } from "../domain/lifecycle";
 
-type State = { stage: Stage; status: string };
+type State = { stage: string; status: string };
 
 /**
- * The audit rule for a lifecycle move HaloPSA made. HaloPSA is the system of record, so the move
- * is always taken; one the lifecycle rules would not allow is recorded as
- * `external_transition` rather than refused.
+ * A lifecycle move HaloPSA made, checked against the seed's arrows (src/domain/lifecycle.ts).
+ * HaloPSA is the system of record, so the move is always taken; one the rules would not allow is
+ * recorded with the rule `external_transition` (and the states that were allowed) rather than
+ * refused.
  */
-export function transitionRule(_from: State, _to: State, _lifecycle: LifecycleIds): string {
-  return "halopsa_webhook";
+export function judgeTransition(
+  from: State,
+  to: State,
+): { rule: "halopsa_webhook" | "external_transition"; allowed: LifecycleState[] | null } {
+  const check = checkTransition(from, to);
+  return check.ok
+    ? { rule: "halopsa_webhook", allowed: null }
+    : { rule: "external_transition", allowed: check.allowed };
 }

@@ -80,6 +80,11 @@ export const TicketWrite = z.strictObject({
   opptel: str,
   oppvalue: z.number().nullish(),
   oppconversionprobability: z.number().nullish(),
+  // The opportunity fields lifecycle transitions write (Faults in halo-openapi.json).
+  oppcompetitors: str,
+  oppproductchosen: str,
+  oppreason: str,
+  oppconverteddate: str,
   /** Skip the ticket type's template (CIPP's create body, §3.3). */
   donotapplytemplateintheapi: z.boolean().optional(),
   _dont_fire_automations: z.boolean().optional(),

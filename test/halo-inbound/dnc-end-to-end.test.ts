@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { captureQueue, deliver } from "../halo-index/drive";
 import { api } from "../helpers/api";
 import { HaloDirect } from "../helpers/halo-direct";
 import type { SandboxTenant } from "../helpers/sandbox";
 import { tenantApp } from "../helpers/tenant-app";
-import { captureQueue, deliver } from "../halo-index/drive";
 import { calls, type Echo, fireWebhooksToEcho, forward, nextEchoes } from "./helpers";
 
 interface SyncResult {
@@ -13,7 +13,12 @@ interface SyncResult {
   halopsa: { ticket_id: number; user_id: number };
 }
 interface Audit {
-  entries: { action: string; rule: string | null; entity_id: string | null; detail: Record<string, unknown> }[];
+  entries: {
+    action: string;
+    rule: string | null;
+    entity_id: string | null;
+    detail: Record<string, unknown>;
+  }[];
 }
 
 let tenant: SandboxTenant;
@@ -31,7 +36,9 @@ const sync = (source: string, data: Record<string, unknown>) =>
 /** The same person as each provider shapes them, with the email in three letter cases. */
 function reimports(first: string, last: string, email: string, domain: string) {
   const upper = email.toUpperCase();
-  const mixed = email.replace(/^./, (c) => c.toUpperCase()).replace(/@(.)/, (_, c) => `@${c.toUpperCase()}`);
+  const mixed = email
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/@(.)/, (_, c) => `@${c.toUpperCase()}`);
   return [
     sync("apollo", {
       person: {
@@ -104,12 +111,17 @@ async function dncFlow(
     queue.restore();
   }
 
-  const suppressions = await api<{ suppressions: { kind: string; value: string; origin: string }[] }>(
-    `/suppressions?kind=email&value=${encodeURIComponent(person.email.toUpperCase())}`,
-    { headers: auth },
-  );
+  const suppressions = await api<{
+    suppressions: { kind: string; value: string; origin: string }[];
+  }>(`/suppressions?kind=email&value=${encodeURIComponent(person.email.toUpperCase())}`, {
+    headers: auth,
+  });
   expect(suppressions.body.suppressions).toEqual([
-    expect.objectContaining({ kind: "email", value: person.email.toLowerCase(), origin: "halopsa" }),
+    expect.objectContaining({
+      kind: "email",
+      value: person.email.toLowerCase(),
+      origin: "halopsa",
+    }),
   ]);
   const phones = await api<{ suppressions: { origin: string }[] }>(
     `/suppressions?kind=phone&value=${encodeURIComponent(person.phone)}`,
@@ -117,7 +129,9 @@ async function dncFlow(
   );
   expect(phones.body.suppressions).toEqual([expect.objectContaining({ origin: "halopsa" })]);
 
-  const lead = await api<{ lists: string[]; status: string }>(`/leads/${leadId}`, { headers: auth });
+  const lead = await api<{ lists: string[]; status: string }>(`/leads/${leadId}`, {
+    headers: auth,
+  });
   expect(lead.body.lists).toContain("dnc_list");
   const ticket = await halo.get(`Tickets/${ticketId}`);
   expect((ticket.tags as { text: string }[]).map((t) => t.text)).toContain("dnc_list");
@@ -136,7 +150,7 @@ async function dncFlow(
 
   // The audit names each step.
   const received = await api<Audit>("/audit?action=halopsa.webhook_received", { headers: auth });
-  const deliveryIds = (JSON.parse(echo.raw) as { id: string } | { id: string }[]);
+  const deliveryIds = JSON.parse(echo.raw) as { id: string } | { id: string }[];
   const ids = (Array.isArray(deliveryIds) ? deliveryIds : [deliveryIds]).map((d) => d.id);
   for (const id of ids) {
     expect(received.body.entries.map((e) => e.entity_id)).toContain(id);
@@ -186,11 +200,13 @@ describe("Do-Not-Contact set in HaloPSA", () => {
       headers: auth,
     });
     expect(lead.body).toMatchObject({ stage: "lead", status: "do_not_contact" });
-    const changed = await api<Audit>(`/audit?lead_id=${leadId}&action=lead.status_changed`, {
+    const changed = await api<Audit>(`/audit?lead_id=${leadId}&action=lead.external_transition`, {
       headers: auth,
     });
     expect(changed.body.entries[0]?.detail).toMatchObject({
-      status_change: { to: { stage: "lead", status: "do_not_contact" } },
+      from: { stage: "lead", status: "new_lead" },
+      to: { stage: "lead", status: "do_not_contact" },
+      legal: true,
     });
     const rows = await env.DB.prepare(
       "SELECT outcome FROM halo_webhook_deliveries WHERE object_id = (SELECT halo_ticket_id FROM leads WHERE id = ?)",

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { captureQueue, deliver } from "../halo-index/drive";
 import { api } from "../helpers/api";
 import { HaloDirect } from "../helpers/halo-direct";
 import type { SandboxTenant } from "../helpers/sandbox";
 import { tenantApp } from "../helpers/tenant-app";
-import { captureQueue, deliver } from "../halo-index/drive";
 import {
   basic,
   calls,
@@ -94,7 +94,11 @@ describe("POST /webhooks/halopsa: authentication", () => {
       const open = await post([event(999_001)], goodAuth(), "/webhooks/halopsa");
       expect(open.status).toBe(200);
       env.HALO_WEBHOOK_PASSWORD = "";
-      const off = await post([event(999_002)], basic(env.HALO_WEBHOOK_USERNAME, ""), "/webhooks/halopsa");
+      const off = await post(
+        [event(999_002)],
+        basic(env.HALO_WEBHOOK_USERNAME, ""),
+        "/webhooks/halopsa",
+      );
       expect(off.status).toBe(401);
     } finally {
       env.HALO_WEBHOOK_PASSWORD = password;
@@ -147,9 +151,11 @@ describe("POST /webhooks/halopsa: what HaloPSA sends", () => {
   it("applies a batched array of 100 events from the sandbox with one HaloPSA read", async () => {
     // 100 lead tickets as LeadBridge would have written them, then the index row for each.
     await fireWebhooksToEcho(tenant, { batch: true, payload: "full" });
-    const seen = ((await fetch(`${tenant.baseUrl}/_sandbox/echo`).then((r) => r.json())) as {
-      count: number;
-    }).count;
+    const seen = (
+      (await fetch(`${tenant.baseUrl}/_sandbox/echo`).then((r) => r.json())) as {
+        count: number;
+      }
+    ).count;
     const tag = crypto.randomUUID().slice(0, 8);
     await halo.post(
       "Tickets",
