@@ -65,7 +65,7 @@ haloWebhookSetupRoutes.openapi(
     const secrets = receiverSecrets(c.env);
     const { config } = await loadConfig(database(c.env.DB));
     const origin = new URL(c.req.url).origin;
-    const token = secrets.pathToken === "" ? "" : `/${encodeURIComponent(secrets.pathToken)}`;
+    const token = secrets.pathToken === "" ? "" : `/t/${encodeURIComponent(secrets.pathToken)}`;
     const url = `${origin}/api/v1/webhooks/halopsa${token}`;
     const lc = config.halopsa.lifecycle;
     const types = `${lc.lead.ticket_type_id}, ${lc.prospect.ticket_type_id}, ${lc.opportunity.ticket_type_id}`;

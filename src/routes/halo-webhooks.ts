@@ -125,7 +125,8 @@ haloWebhookRoutes.openapi(
 haloWebhookRoutes.openapi(
   createRoute({
     ...common,
-    path: "/halopsa/{token}",
+    // `t/`: a bare `/halopsa/{token}` would read as ambiguous with `/{id}/test` and its kin.
+    path: "/halopsa/t/{token}",
     summary: "Receive HaloPSA webhooks (with the path token)",
     description: description(true),
     request: {

@@ -3,7 +3,7 @@ import { api } from "../helpers/api";
 import { type SandboxStats, type SandboxTenant, sleep } from "../helpers/sandbox";
 
 /** The receiver's credentials as the test bindings set them (vitest.config.ts, wrangler.jsonc). */
-export const receiverPath = () => `/webhooks/halopsa/${env.HALO_WEBHOOK_PATH_TOKEN}`;
+export const receiverPath = () => `/webhooks/halopsa/t/${env.HALO_WEBHOOK_PATH_TOKEN}`;
 export const basic = (user: string, pass: string) => `Basic ${btoa(`${user}:${pass}`)}`;
 export const goodAuth = () => basic(env.HALO_WEBHOOK_USERNAME, env.HALO_WEBHOOK_PASSWORD);
 

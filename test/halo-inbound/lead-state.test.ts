@@ -169,7 +169,7 @@ describe("GET /halo/webhook-setup", () => {
     expect(res.status).toBe(200);
     expect(res.body.configured).toBe(true);
     expect(res.body.payload_url).toBe(
-      `http://localhost/api/v1/webhooks/halopsa/${env.HALO_WEBHOOK_PATH_TOKEN}`,
+      `http://localhost/api/v1/webhooks/halopsa/t/${env.HALO_WEBHOOK_PATH_TOKEN}`,
     );
     expect(res.body.authentication.username).toBe(env.HALO_WEBHOOK_USERNAME);
     expect(res.body.authentication.password).toContain("HALO_WEBHOOK_PASSWORD");

@@ -69,7 +69,7 @@ describe("POST /webhooks/halopsa: authentication", () => {
         [basic(env.HALO_WEBHOOK_USERNAME, "wrong-password"), receiverPath()],
         [basic("someone-else", env.HALO_WEBHOOK_PASSWORD), receiverPath()],
         [`Bearer ${env.HALO_WEBHOOK_PASSWORD}`, receiverPath()],
-        [goodAuth(), "/webhooks/halopsa/not-the-token"],
+        [goodAuth(), "/webhooks/halopsa/t/not-the-token"],
         // A path token is configured: the form without it is refused.
         [goodAuth(), "/webhooks/halopsa"],
       ];

@@ -430,6 +430,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/halopsa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive HaloPSA webhooks
+         * @description HaloPSA's outgoing webhook (Configuration > Integrations > Webhooks) posts here with Basic authentication; `GET /api/v1/halo/webhook-setup` says what to enter. The body is one payload object or a batched array, full or event-only. Each delivery id is taken once (a replay has no second effect); the tickets are then re-read from HaloPSA and applied from the jobs queue: lifecycle stage and status, manual edits, deletions and Do-Not-Contact. The answer is immediate. An authenticated body that cannot be read is answered 200 and logged in the error log, so HaloPSA does not re-send it forever. `Idempotency-Key` is ignored: the delivery id is the idempotency key. When a path token is configured, only the form with the token is accepted.
+         */
+        post: operations["postWebhooksHalopsa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/halopsa/t/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive HaloPSA webhooks (with the path token)
+         * @description HaloPSA's outgoing webhook (Configuration > Integrations > Webhooks) posts here with Basic authentication; `GET /api/v1/halo/webhook-setup` says what to enter. The body is one payload object or a batched array, full or event-only. Each delivery id is taken once (a replay has no second effect); the tickets are then re-read from HaloPSA and applied from the jobs queue: lifecycle stage and status, manual edits, deletions and Do-Not-Contact. The answer is immediate. An authenticated body that cannot be read is answered 200 and logged in the error log, so HaloPSA does not re-send it forever. `Idempotency-Key` is ignored: the delivery id is the idempotency key. This form carries the deployment's path token (`HALO_WEBHOOK_PATH_TOKEN`).
+         */
+        post: operations["postWebhooksHalopsaTByToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -570,6 +610,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/halo/webhook-setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What to enter in HaloPSA to send its webhooks here (admin)
+         * @description HaloPSA webhooks are configured in its UI, not by this service. This answers the values for Configuration > Integrations > Webhooks > New: the payload URL (with the path token when one is configured), Basic authentication (the username; the password is the Worker secret `HALO_WEBHOOK_PASSWORD`, never shown), the payload type and the events.
+         */
+        get: operations["getHaloWebhookSetup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "lead.created": {
@@ -623,7 +683,7 @@ export interface webhooks {
         put?: never;
         /**
          * lead.status_changed
-         * @description An import read back a lead ticket whose stage or status had changed in HaloPSA. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A lead's stage or status changed: a lifecycle transition, or a change made in HaloPSA and read back. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookLeadStatusChanged"];
         delete?: never;
@@ -683,7 +743,7 @@ export interface webhooks {
         put?: never;
         /**
          * prospect.qualified
-         * @description A lead became a qualified prospect. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A prospect met the qualification criteria (prospecting → qualified). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookProspectQualified"];
         delete?: never;
@@ -703,7 +763,7 @@ export interface webhooks {
         put?: never;
         /**
          * prospect.converted
-         * @description A prospect was converted to an opportunity. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An engaged lead was converted to a prospect (lead.engaged → prospect.new_prospect). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookProspectConverted"];
         delete?: never;
@@ -723,7 +783,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.created
-         * @description An opportunity was opened. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A qualified prospect was promoted to an opportunity (prospect.qualified → opportunity.new_opportunity). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityCreated"];
         delete?: never;
@@ -743,7 +803,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.won
-         * @description An opportunity was won. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An opportunity was won (with its value and reason). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityWon"];
         delete?: never;
@@ -763,7 +823,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.lost
-         * @description An opportunity was lost. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An opportunity was lost (with its value and reason). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityLost"];
         delete?: never;
@@ -892,10 +952,10 @@ export interface components {
                     status: string;
                 };
                 /**
-                 * @description Where the change was seen: a status set in HaloPSA, read back by an import
+                 * @description Where the change was made: `halopsa` (set by hand in HaloPSA, read back by LeadBridge) or `leadbridge` (a lifecycle transition through the API or an automation rule)
                  * @enum {string}
                  */
-                observed_in: "halopsa";
+                observed_in: "halopsa" | "leadbridge";
             };
         };
         WebhookEvent_lead_suppressed: {
@@ -1144,7 +1204,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "EXTERNAL_API_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_TRANSITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "EXTERNAL_API_ERROR" | "SERVICE_UNAVAILABLE";
                 message: string;
                 details: {
                     [key: string]: unknown;
@@ -1300,6 +1360,8 @@ export interface components {
                  * @enum {string}
                  */
                 on_deleted: "recreate" | "skip";
+                /** @default true */
+                transition_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -1640,6 +1702,8 @@ export interface components {
                  * @enum {string}
                  */
                 on_deleted: "recreate" | "skip";
+                /** @default true */
+                transition_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -2353,6 +2417,18 @@ export interface components {
             detail?: unknown;
             request_id: string | null;
         };
+        HaloWebhookReceipt: {
+            /** @description Payload objects in the body */
+            received: number;
+            /** @description New deliveries, queued for processing */
+            accepted: number;
+            /** @description Delivery ids seen before: dropped, no second effect */
+            duplicates: number;
+            /** @description Unreadable payloads: logged in the error log, not retried */
+            rejected: number;
+            /** @description Events about neither a ticket nor a user: logged */
+            ignored: number;
+        };
         CreatedWebhook: components["schemas"]["Webhook"] & {
             /** @description The signing secret. Shown only in this answer. */
             secret: string;
@@ -2445,6 +2521,36 @@ export interface components {
              * @description Replay every failed delivery created at or after this time
              */
             since: string;
+        };
+        HaloWebhookSetup: {
+            /** @description False until the secret HALO_WEBHOOK_PASSWORD is set: the receiver refuses all */
+            configured: boolean;
+            where: string;
+            name: string;
+            payload_url: string;
+            webhook_type: string;
+            /** @enum {string} */
+            method: "POST";
+            /** @enum {string} */
+            content_type: "application/json";
+            authentication: {
+                /** @enum {string} */
+                type: "Basic Authentication";
+                username: string;
+                /** @description Where the password is kept; never the value */
+                password: string;
+                password_set: boolean;
+                path_token_set: boolean;
+            };
+            payload_type: string;
+            batching: string;
+            events: {
+                name: string;
+                eventno: number;
+                why: string;
+            }[];
+            conditions: string;
+            steps: string[];
         };
     };
     responses: never;
@@ -4574,6 +4680,205 @@ export interface operations {
             };
         };
     };
+    postWebhooksHalopsa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Delivery id (GUID) */
+                    id: string;
+                    /** @example ticket status changed */
+                    event?: string;
+                    /** @description The ticket (or user) the event is about */
+                    object_id?: number;
+                    webhook_id?: string;
+                    /** @description Ignored: the ticket is re-read from HaloPSA */
+                    ticket?: Record<string, never>;
+                } | {
+                    /** @description Delivery id (GUID) */
+                    id: string;
+                    /** @example ticket status changed */
+                    event?: string;
+                    /** @description The ticket (or user) the event is about */
+                    object_id?: number;
+                    webhook_id?: string;
+                    /** @description Ignored: the ticket is re-read from HaloPSA */
+                    ticket?: Record<string, never>;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Taken (or logged as unreadable); processing is queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HaloWebhookReceipt"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong or missing Basic credentials or path token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The jobs queue could not take the deliveries; HaloPSA may re-send; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhooksHalopsaTByToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The path token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Delivery id (GUID) */
+                    id: string;
+                    /** @example ticket status changed */
+                    event?: string;
+                    /** @description The ticket (or user) the event is about */
+                    object_id?: number;
+                    webhook_id?: string;
+                    /** @description Ignored: the ticket is re-read from HaloPSA */
+                    ticket?: Record<string, never>;
+                } | {
+                    /** @description Delivery id (GUID) */
+                    id: string;
+                    /** @example ticket status changed */
+                    event?: string;
+                    /** @description The ticket (or user) the event is about */
+                    object_id?: number;
+                    webhook_id?: string;
+                    /** @description Ignored: the ticket is re-read from HaloPSA */
+                    ticket?: Record<string, never>;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Taken (or logged as unreadable); processing is queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HaloWebhookReceipt"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong or missing Basic credentials or path token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The jobs queue could not take the deliveries; HaloPSA may re-send; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getWebhooks: {
         parameters: {
             query?: never;
@@ -5496,6 +5801,53 @@ export interface operations {
             };
             /** @description This Idempotency-Key was already used with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHaloWebhookSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings to enter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HaloWebhookSetup"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
