@@ -203,10 +203,13 @@ describe("Do-Not-Contact set in HaloPSA", () => {
     const changed = await api<Audit>(`/audit?lead_id=${leadId}&action=lead.external_transition`, {
       headers: auth,
     });
+    // The seed's arrows reach Do Not Contact only from Contacted: HaloPSA's jump is taken and
+    // recorded, not refused.
+    expect(changed.body.entries[0]?.rule).toBe("external_transition");
     expect(changed.body.entries[0]?.detail).toMatchObject({
       from: { stage: "lead", status: "new_lead" },
       to: { stage: "lead", status: "do_not_contact" },
-      legal: true,
+      legal: false,
     });
     const rows = await env.DB.prepare(
       "SELECT outcome FROM halo_webhook_deliveries WHERE object_id = (SELECT halo_ticket_id FROM leads WHERE id = ?)",
