@@ -37,6 +37,8 @@ interface Run {
   statements: Statement[];
   outcomes: Map<string, string>;
   tagWrites: HaloRecordUpdate[];
+  /** Objects LeadBridge did not write, logged once the run has done its work. */
+  unknown: { what: "ticket" | "user"; ids: number[]; events: Event[] }[];
   dnc: {
     row: LeadRow;
     signal: DncSignal;
@@ -70,6 +72,7 @@ export async function processHaloWebhook(
     statements: [],
     outcomes: new Map(),
     tagWrites: [],
+    unknown: [],
     dnc: [],
   };
   await applyTickets(
@@ -91,6 +94,8 @@ export async function processHaloWebhook(
     ...auditStatements(db, run.audit, now),
     ...markDeliveriesStatements(db, run.outcomes, at),
   ]);
+  // Last, so a message re-run after a throttle does not log the same deliveries twice.
+  for (const u of run.unknown) await logUnknown(run, u.what, u.ids, u.events);
 }
 
 function byObject(events: Event[]): Map<number, Event[]> {
@@ -99,8 +104,12 @@ function byObject(events: Event[]): Map<number, Event[]> {
   return out;
 }
 
-async function logUnknown(run: Run, what: string, ids: number[], events: Event[]) {
+function noteUnknown(run: Run, what: "ticket" | "user", ids: number[], events: Event[]) {
   for (const e of events) run.outcomes.set(e.delivery_id, `unknown_${what}`);
+  run.unknown.push({ what, ids, events });
+}
+
+async function logUnknown(run: Run, what: string, ids: number[], events: Event[]) {
   await recordError(
     run.db,
     {
@@ -123,7 +132,7 @@ async function applyTickets(run: Run, port: HaloPort, events: Event[]): Promise<
   );
   const unknown = [...wanted.keys()].filter((id) => !byTicket.has(id));
   if (unknown.length > 0)
-    await logUnknown(
+    noteUnknown(
       run,
       "ticket",
       unknown,
@@ -259,7 +268,7 @@ async function applyUsers(run: Run, port: HaloPort, events: Event[]): Promise<vo
   );
   const unknown = [...wanted.keys()].filter((id) => !byUser.has(id));
   if (unknown.length > 0)
-    await logUnknown(
+    noteUnknown(
       run,
       "user",
       unknown,
