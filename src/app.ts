@@ -19,7 +19,10 @@ import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
+import { leadStatusRoutes, lifecycleRoutes } from "./routes/lifecycle";
 import { listsRoutes } from "./routes/lists";
+import { opportunitiesRoutes } from "./routes/opportunities";
+import { prospectsRoutes } from "./routes/prospects";
 import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
@@ -52,6 +55,10 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   // Before the subscription routes: their admin-key check must not meet HaloPSA's Basic auth.
   api.route("/webhooks", haloWebhookRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/leads", leadStatusRoutes);
+  api.route("/prospects", prospectsRoutes);
+  api.route("/opportunities", opportunitiesRoutes);
+  api.route("/lifecycle", lifecycleRoutes);
   api.route("/halo", haloWebhookSetupRoutes);
 }
 

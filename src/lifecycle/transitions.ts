@@ -16,6 +16,7 @@ import {
   type OpportunityData,
   type QualificationData,
   type StateRef,
+  stateLabel,
   transitionNote,
 } from "../domain/lifecycle";
 import { AppError } from "../errors";
@@ -28,7 +29,13 @@ import { ticketUpdate } from "./ticket-update";
 /** One requested status change. */
 export interface TransitionRequest {
   lead_id: string;
-  to: StateRef;
+  /** Where to; null keeps the current state and only writes the data given (PUT /opportunities). */
+  to: StateRef | null;
+  /**
+   * Applies only from this state (e.g. conversions start at lead.engaged); from anywhere else
+   * the answer is INVALID_TRANSITION with where the record stands and what it allows.
+   */
+  from?: StateRef | undefined;
   /** Why; shown in the HaloPSA note and the audit. Won and lost require one. */
   reason?: string | null | undefined;
   /** Merged over the qualification data the lead already has (keys given win). */
@@ -282,9 +289,13 @@ function planOne(
     });
   }
   const { state: from, local, external } = currentState(ctx, row, ticket);
-  if (!from) return invalidTransition(local, req.to);
-  const to = asLifecycleState(req.to);
-  if (!to) return invalidTransition(from, req.to);
+  const wanted = req.to ?? from ?? local;
+  if (!from) return invalidTransition(local, wanted);
+  const to = asLifecycleState(wanted);
+  if (!to) return invalidTransition(from, wanted);
+  if (req.from && (req.from.stage !== from.stage || req.from.status !== from.status)) {
+    return invalidTransition(from, to);
+  }
   const data = mergedData(row, req);
   const base = {
     index: w.index,
@@ -299,12 +310,22 @@ function planOne(
 
   if (from.stage === to.stage && from.status === to.status) {
     const hasData = req.qualification !== undefined || req.opportunity !== undefined;
+    const changed = [
+      ...Object.keys(defined(req.qualification)).map((k) => `qualification_data.${k}`),
+      ...Object.keys(defined(req.opportunity)).map((k) => `opportunity_data.${k}`),
+    ];
+    const why = req.reason ? `: ${req.reason}` : "";
     return {
       ...base,
       steps: [],
       data,
       update: hasData ? ticketUpdate(ctx.config, ticketId, ticket, to, data, {}) : null,
-      notes: [],
+      notes:
+        hasData && changed.length > 0
+          ? [
+              `${stateLabel(to)} updated by ${actorLabel(actor)} (${changed.join(", ")})${why}\n(${ctx.now.toISOString()})`,
+            ]
+          : [],
     };
   }
 
@@ -493,7 +514,12 @@ function auditEntries(
         ...common,
         action: "lead.lifecycle_updated",
         rule: actor.kind === "rule" ? actor.rule : "api",
-        detail: { state: p.to, lifecycle: p.data, halopsa: { ticket_id: p.ticketId } },
+        detail: {
+          state: p.to,
+          lifecycle: p.data,
+          reason: p.req.reason ?? null,
+          halopsa: { ticket_id: p.ticketId, note_action_id: noteIds[0] ?? null },
+        },
       });
     }
     return out;
