@@ -267,7 +267,7 @@ describe("one lead through every legal path", () => {
     }
     expect(types.filter((x) => x === "lead.status_changed")).toHaveLength(10);
     const wonEvent = events.find((e) => e.type === "opportunity.won");
-    expect((wonEvent?.payload as { data: unknown }).data).toMatchObject({
+    expect((wonEvent?.payload as { data: unknown } | undefined)?.data).toMatchObject({
       value: 80000,
       reason: "Best fit and price",
     });
