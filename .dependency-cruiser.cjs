@@ -3,7 +3,7 @@
 //
 //   entry     src/index.ts, src/app.ts, src/routes, src/http, src/middleware,
 //             src/jobs/{consumer,cron,messages}.ts
-//   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check,
+//   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check, src/dnc,
 //             src/webhooks (outbound delivery), src/lifecycle (status transitions),
 //             src/halo-inbound (HaloPSA webhooks)
 //   pipeline  src/pipeline
@@ -15,7 +15,7 @@
 
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
-const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|lifecycle|halo-inbound)/";
+const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|lifecycle|halo-inbound|dnc)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";

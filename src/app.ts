@@ -12,6 +12,7 @@ import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
+import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
 import { haloWebhookSetupRoutes } from "./routes/halo-webhook-setup";
 import { HALO_WEBHOOK_SECURITY, haloWebhookRoutes } from "./routes/halo-webhooks";
@@ -60,6 +61,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/opportunities", opportunitiesRoutes);
   api.route("/lifecycle", lifecycleRoutes);
   api.route("/halo", haloWebhookSetupRoutes);
+  api.route("/feedback", feedbackRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
