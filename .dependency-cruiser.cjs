@@ -5,6 +5,7 @@
 //             src/jobs/{consumer,cron,messages}.ts
 //   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check, src/dnc,
 //             src/webhooks (outbound delivery), src/lifecycle (status transitions),
+//             src/calls (call records), src/automation (workflow automation rules),
 //             src/halo-inbound (HaloPSA webhooks)
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
@@ -15,7 +16,8 @@
 
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
-const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|lifecycle|halo-inbound|dnc)/";
+const FEATURES =
+  "^src/(sync|halo-index|jobs|config-check|webhooks|dnc|lifecycle|calls|automation|halo-inbound)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";

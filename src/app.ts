@@ -10,6 +10,7 @@ import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
+import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
 import { feedbackRoutes } from "./routes/feedback";
@@ -60,6 +61,8 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/prospects", prospectsRoutes);
   api.route("/opportunities", opportunitiesRoutes);
   api.route("/lifecycle", lifecycleRoutes);
+  api.route("/calls", callsRoutes);
+  api.route("/leads", leadCallsRoutes);
   api.route("/halo", haloWebhookSetupRoutes);
   api.route("/feedback", feedbackRoutes);
 }

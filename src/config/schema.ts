@@ -250,6 +250,12 @@ export const HaloSettingsSchema = z
      * never the ticket's own notes): "Status changed from X to Y by <actor>: <reason>".
      */
     transition_notes: z.boolean().default(true),
+    /**
+     * Every re-import that updated or preserved fields leaves the seed's "Auto-updated from
+     * <source>: ✓ Updated … 🔒 Preserved …" as a private note (a HaloPSA Action) on the ticket
+     * (src/pipeline/merge-notes.ts); best-effort, never failing the import.
+     */
+    merge_notes: z.boolean().default(true),
   })
   .strict();
 
@@ -264,6 +270,21 @@ const JobSettingsSchema = z
   })
   .strict();
 
+/**
+ * The seed's "Workflow Automation Rules" that act on their own (docs/architecture.md,
+ * "Automation rules"); each runs through the lifecycle state machine and is audited with its
+ * name. Status validation, data inheritance and required fields are not switches: every
+ * transition obeys them.
+ */
+const AutomationSchema = z
+  .object({
+    /** Seed rule 1: a lead at Engaged is converted to a New Prospect. */
+    auto_promotion: z.boolean().default(true),
+    /** A logged call's outcome moves a lead along the seed's arrows (src/calls/outcomes.ts). */
+    call_outcomes: z.boolean().default(true),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     halopsa: HaloSettingsSchema.prefault({}),
@@ -271,6 +292,7 @@ export const ConfigSchema = z
     lists: ListRulesSchema.prefault({}),
     merge: MergeSettingsSchema.prefault({}),
     jobs: JobSettingsSchema.prefault({}),
+    automation: AutomationSchema.prefault({}),
   })
   .strict()
   .openapi("IntegrationConfig");

@@ -101,6 +101,8 @@ const TransitionDetail = z.object({
   reason: z.string().nullable().default(null),
   value: z.number().nullable().default(null),
   halopsa: z.object({ ticket_id: z.number().nullable() }),
+  /** Set by the import's read-back (src/pipeline/read-back.ts): a move made in HaloPSA. */
+  observed_in: z.enum(["halopsa", "leadbridge"]).optional(),
 });
 
 /**
@@ -201,7 +203,8 @@ export function eventsFromAudit(entry: AuditedDecision, now: Date): EventRow[] {
     case "lead.external_transition": {
       const d = TransitionDetail.safeParse(entry.detail);
       if (!d.success || !leadId) return [];
-      const observed = entry.action === "lead.transition" ? "leadbridge" : "halopsa";
+      const observed =
+        d.data.observed_in ?? (entry.action === "lead.transition" ? "leadbridge" : "halopsa");
       return transitionEvents(leadId, d.data, observed, now);
     }
     case "lead.suppressed": {

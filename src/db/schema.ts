@@ -465,6 +465,57 @@ export const webhookAttempts = sqliteTable(
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
 );
 
+export type HaloNoteState = "pending" | "written";
+
+/**
+ * The latest merge note (HaloPSA private Action) per lead (src/pipeline/merge-notes.ts): a note
+ * is `pending` from just before its POST until the import's batch records it `written`, so a
+ * retried chunk either skips it (same record, already written) or looks it up by its exact text
+ * before posting again — never two notes for one merge.
+ */
+export const mergeNotes = sqliteTable("merge_notes", {
+  leadId: text("lead_id").primaryKey(),
+  ticketId: integer("ticket_id").notNull(),
+  /** SHA-256 of the provider and the record merged (fetch time left out). */
+  digest: text("digest").notNull(),
+  note: text("note").notNull(),
+  state: text("state").$type<HaloNoteState>().notNull(),
+  haloActionId: integer("halo_action_id"),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const CALL_DIRECTIONS = ["outbound", "inbound"] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+/** The seed's CALL RECORD, logged against a lead, prospect or opportunity (src/calls/). */
+export const calls = sqliteTable(
+  "calls",
+  {
+    id: text("id").primaryKey(),
+    leadId: text("lead_id").notNull(),
+    /** The record's stage and status when the call was logged, before any automation. */
+    stage: text("stage").$type<Stage>().notNull(),
+    status: text("status").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    direction: text("direction").$type<CallDirection>().notNull(),
+    /** E.164. */
+    dialledNumber: text("dialled_number").notNull(),
+    durationSeconds: integer("duration_seconds").notNull(),
+    agent: text("agent").notNull(),
+    outcome: text("outcome").notNull(),
+    nextAction: text("next_action"),
+    nextActionDate: text("next_action_date"),
+    notes: text("notes"),
+    haloTicketId: integer("halo_ticket_id"),
+    haloActionId: integer("halo_action_id"),
+    /** What the call_outcomes / auto_promotion rules did, as `{from, to, rule}` steps. */
+    transitions: text("transitions", { mode: "json" }).$type<unknown[]>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("calls_lead_idx").on(t.leadId, t.id)],
+);
+
 /**
  * HaloPSA webhook deliveries already accepted (POST /webhooks/halopsa), by Halo's delivery id:
  * a replayed or re-sent delivery finds its id here and has no second effect.

@@ -100,6 +100,9 @@ export const ActionWrite = z.strictObject({
   hiddenfromuser: z.boolean().optional(),
   new_status: id.optional(),
   sendemail: z.boolean().optional(),
+  /** When it happened (a logged call's time rather than the POST's), and hours spent. */
+  datetime: str,
+  timetaken: z.number().nonnegative().optional(),
 });
 
 export type ClientWrite = z.input<typeof ClientWrite>;

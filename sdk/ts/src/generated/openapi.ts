@@ -770,6 +770,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a call to a lead, prospect or opportunity
+         * @description Stores the call (the seed's CALL RECORD) and writes it as a private note (Action) on the record's HaloPSA ticket, in one HaloPSA call. Name the record with exactly one of `lead_id`, `prospect_id`, `opportunity_id`. With the `call_outcomes` rule on, the outcome may move the record along the lifecycle's arrows (a first call claims a new lead; a conversation makes it contacted; interest makes it engaged…), and `auto_promotion` may then convert an engaged lead; `automation` says what happened. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["postCalls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead's calls, newest first
+         * @description Calls logged against the record at any stage (lead, prospect, opportunity).
+         */
+        get: operations["getLeadsByIdCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/halo/webhook-setup": {
         parameters: {
             query?: never;
@@ -1542,6 +1582,8 @@ export interface components {
                 on_deleted: "recreate" | "skip";
                 /** @default true */
                 transition_notes: boolean;
+                /** @default true */
+                merge_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -1709,6 +1751,13 @@ export interface components {
             jobs: {
                 /** @default 180 */
                 stall_seconds: number;
+            };
+            /** @default {} */
+            automation: {
+                /** @default true */
+                auto_promotion: boolean;
+                /** @default true */
+                call_outcomes: boolean;
             };
             /** @description 0 until the first change */
             version: number;
@@ -1886,6 +1935,8 @@ export interface components {
                 on_deleted: "recreate" | "skip";
                 /** @default true */
                 transition_notes: boolean;
+                /** @default true */
+                merge_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -2053,6 +2104,13 @@ export interface components {
             jobs: {
                 /** @default 180 */
                 stall_seconds: number;
+            };
+            /** @default {} */
+            automation: {
+                /** @default true */
+                auto_promotion: boolean;
+                /** @default true */
+                call_outcomes: boolean;
             };
             /** @description 0 until the first change */
             version: number;
@@ -2970,6 +3028,73 @@ export interface components {
                 qualification_data?: components["schemas"]["QualificationData"];
                 opportunity_data?: components["schemas"]["OpportunityData"];
             }[];
+        };
+        Call: {
+            id: string;
+            /** @description The lead, prospect or opportunity called */
+            lead_id: string;
+            /** @description The record's stage when the call was logged */
+            stage: string;
+            /** @description The record's status when the call was logged */
+            status: string;
+            occurred_at: string;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            /** @description E.164 */
+            dialled_number: string;
+            duration_seconds: number;
+            agent: string;
+            /** @enum {string} */
+            outcome: "no_answer" | "voicemail" | "busy" | "wrong_number" | "connected" | "callback_requested" | "interested" | "meeting_booked" | "not_interested" | "do_not_call";
+            next_action: string | null;
+            next_action_date: string | null;
+            notes: string | null;
+            halopsa: {
+                ticket_id: number | null;
+                action_id: number | null;
+            };
+            /** @description What the automation rules did after the call (call_outcomes, auto_promotion) */
+            automation: components["schemas"]["AutomationStep"][];
+            created_by: string;
+            created_at: string;
+        };
+        AutomationStep: {
+            /** @enum {string} */
+            rule: "call_outcomes" | "auto_promotion";
+            from: {
+                stage: string;
+                status: string;
+            };
+            to: {
+                stage: string;
+                status: string;
+            };
+            applied: boolean;
+            reason?: string;
+        };
+        CreateCall: {
+            lead_id?: string;
+            prospect_id?: string;
+            opportunity_id?: string;
+            /**
+             * Format: date-time
+             * @description Date and time (ISO)
+             */
+            occurred_at: string;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            /** @description Stored in E.164; a number without + is read in default_country, else the company's */
+            dialled_number: string;
+            /** @description ISO country for a dialled number written without + */
+            default_country?: string;
+            duration_seconds: number;
+            agent: string;
+            /** @enum {string} */
+            outcome: "no_answer" | "voicemail" | "busy" | "wrong_number" | "connected" | "callback_requested" | "interested" | "meeting_booked" | "not_interested" | "do_not_call";
+            next_action?: string;
+            /** Format: date */
+            next_action_date?: string;
+            notes?: string;
         };
         HaloWebhookSetup: {
             /** @description False until the secret HALO_WEBHOOK_PASSWORD is set: the receiver refuses all */
@@ -7440,6 +7565,224 @@ export interface operations {
             };
             /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours replay the stored 2xx answer (with `Idempotent-Replayed: true`); the same key with another body is 422; a request still running with the key is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCall"];
+            };
+        };
+        responses: {
+            /** @description Logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The record has no HaloPSA ticket yet, its stage is not the one the id was given as, or the `Idempotency-Key` is in use by a request still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA or a provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeadsByIdCalls: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calls: components["schemas"]["Call"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
