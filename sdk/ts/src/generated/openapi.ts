@@ -2839,18 +2839,11 @@ export interface components {
         };
         ProspectConversion: {
             qualification_data: components["schemas"]["QualificationData"];
-            /** @default {} */
-            conversion_options: {
-                /**
-                 * @description Also qualify the prospect and open the opportunity (new_prospect → prospecting → qualified → new_opportunity, each step checked): needs all five criteria met and `opportunity_data`
-                 * @default false
-                 */
-                create_opportunity: boolean;
-                /**
-                 * @description The team is told through the private note on the HaloPSA ticket (config `halopsa.transition_notes`); accepted for the seed's shape
-                 * @default true
-                 */
-                notify_team: boolean;
+            conversion_options?: {
+                /** @description Default false. Also qualify the prospect and open the opportunity (new_prospect → prospecting → qualified → new_opportunity, each step checked): needs all five criteria met and `opportunity_data` */
+                create_opportunity?: boolean;
+                /** @description Default true. The team is told through the private note on the HaloPSA ticket (config `halopsa.transition_notes`); accepted for the seed's shape */
+                notify_team?: boolean;
             };
             opportunity_data?: components["schemas"]["OpportunityData"];
             /** @description Why; shown in the HaloPSA note and the audit */
