@@ -6,12 +6,15 @@ import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { answerOptions, corsPolicy, securityHeaders } from "./middleware/http-hygiene";
+import { metrics } from "./middleware/metrics";
 import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
+import { analyticsRoutes } from "./routes/analytics";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
+import { dashboardRoutes } from "./routes/dashboard";
 import { renderDocs } from "./routes/docs";
 import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
@@ -57,6 +60,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   // Before the subscription routes: their admin-key check must not meet HaloPSA's Basic auth.
   api.route("/webhooks", haloWebhookRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/analytics", analyticsRoutes);
   api.route("/leads", leadStatusRoutes);
   api.route("/prospects", prospectsRoutes);
   api.route("/opportunities", opportunitiesRoutes);
@@ -77,6 +81,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // bodies before a validator tries to parse them.
   app.use("*", requestId);
   app.use("*", securityHeaders);
+  // Every API answer is counted for /analytics/performance, errors and preflights included.
+  app.use(`${API_PREFIX}/*`, metrics);
   app.use(`${API_PREFIX}/*`, corsPolicy(routes));
   app.use(`${API_PREFIX}/*`, answerOptions(routes));
   app.use(
@@ -115,5 +121,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   const document = openApiDocument(app);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
   app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));
+  app.route("/", dashboardRoutes);
   return app;
 }

@@ -258,7 +258,7 @@ function deleted(run: Run, row: LeadRow, entity: "ticket" | "user", id: number, 
   for (const e of events) run.outcomes.set(e.delivery_id, `${entity}_deleted`);
 }
 
-/** User events: one GET per user (HaloPSA has no multi-id user read); rarer than tickets. */
+/** User events: read through the port's user reads (paged where it can); rarer than tickets. */
 async function applyUsers(run: Run, port: HaloPort, events: Event[]): Promise<void> {
   if (events.length === 0) return;
   const wanted = byObject(events);
@@ -275,7 +275,9 @@ async function applyUsers(run: Run, port: HaloPort, events: Event[]): Promise<vo
       unknown.flatMap((id) => wanted.get(id) ?? []),
     );
   if (byUser.size === 0) return;
-  const views = await port.getUsers([...byUser.keys()]);
+  const views = await port.getUsers(
+    [...byUser].map(([id, row]) => ({ id, clientId: row.haloClientId })),
+  );
   for (const [userId, row] of byUser) {
     const evs = wanted.get(userId) ?? [];
     const view = views.get(userId);
