@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Scope } from "../auth/principal";
+import type { RateLimits } from "../auth/rate-limit-policy";
 import type { Stage } from "../config/schema";
 import type { DedupKeyKind } from "../domain/dedup-key";
 import type { LeadSource } from "../domain/lead";
@@ -48,6 +49,8 @@ export const apiKeys = sqliteTable(
     createdAt: createdAt(),
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
+    /** The key's own rate limits; null (or a missing field) means the seed's default. */
+    rateLimits: text("rate_limits", { mode: "json" }).$type<Partial<RateLimits>>(),
   },
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.hash)],
 );
