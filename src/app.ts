@@ -12,6 +12,7 @@ import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { renderDocs } from "./routes/docs";
+import { errorsRoutes } from "./routes/errors";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
@@ -45,6 +46,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/errors", errorsRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {

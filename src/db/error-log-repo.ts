@@ -1,3 +1,4 @@
+import { and, count, desc, eq, gte, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { type ErrorLevel, errorLog } from "./schema";
 
@@ -31,4 +32,35 @@ export async function recordError(
     requestId: entry.requestId ?? null,
     detail: entry.detail ?? null,
   });
+}
+
+export type ErrorRow = typeof errorLog.$inferSelect;
+
+export interface ErrorFilter {
+  level?: ErrorLevel;
+  /** ISO timestamp: entries at or after it. */
+  since?: string;
+}
+
+/** A page of the error log, newest first, and how many entries match in all. */
+export async function listErrors(
+  db: Db,
+  filter: ErrorFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ErrorRow[]; total: number }> {
+  const where: SQL[] = [];
+  if (filter.level) where.push(eq(errorLog.level, filter.level));
+  if (filter.since) where.push(gte(errorLog.at, filter.since));
+  const condition = and(...where);
+  const [rows, totals] = await db.batch([
+    db
+      .select()
+      .from(errorLog)
+      .where(condition)
+      .orderBy(desc(errorLog.at), desc(errorLog.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ n: count() }).from(errorLog).where(condition),
+  ]);
+  return { rows, total: totals[0]?.n ?? 0 };
 }
