@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { notFound, onError } from "./http/on-error";
-import { openApiDocument } from "./http/openapi-document";
+import { API_INFO, openApiDocument } from "./http/openapi-document";
 import { routeTable } from "./http/route-table";
 import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
@@ -11,7 +11,7 @@ import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
-import { renderDocs } from "./routes/docs";
+import { DOCS_CSP, renderDocs, SCALAR_SCRIPT } from "./routes/docs";
 import { errorsRoutes } from "./routes/errors";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
@@ -84,6 +84,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWebhookEvents(app);
   const document = openApiDocument(app);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
-  app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));
+  app.get(`${API_PREFIX}/docs`, (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    return c.html(renderDocs(`${API_PREFIX}/openapi.json`, API_INFO.title));
+  });
+  // Static assets (public/): run_worker_first sends every request here first.
+  app.get(`${SCALAR_SCRIPT}`, (c) => c.env.ASSETS.fetch(c.req.raw));
   return app;
 }
