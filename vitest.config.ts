@@ -14,6 +14,8 @@ const TEST_SECRETS = {
   APOLLO_API_KEY: "test-apollo-key",
   ZOOMINFO_API_KEY: "test-zoominfo-key",
   HUNTER_API_KEY: "test-hunter-key",
+  // base64 of 32 fixed bytes: webhook secrets are sealed with it (src/security/secret-box.ts).
+  WEBHOOK_SECRETS_KEY: "dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
 };
 
 /** A port nothing listens on now, for the HaloPSA sandbox the app's tests talk to. */

@@ -1,6 +1,7 @@
 // Starts a throwaway LeadBridge + HaloPSA sandbox pair on free ports with their own state, for
 // the benchmark. Nothing here touches `npm start`'s local data.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -110,6 +111,8 @@ export async function startStack({ tenant }) {
         ...sandboxVarArgs(sandboxUrl, { haloPath: `/t/${tenant}` }),
         "--var",
         `HALO_CLIENT_SECRET:${SANDBOX_SECRET}`,
+        "--var",
+        `WEBHOOK_SECRETS_KEY:${randomBytes(32).toString("base64")}`,
         // `--webhooks N` subscribes the sandbox's echo receiver, plain http on 127.0.0.1.
         "--var",
         "ALLOW_LOCAL_HTTP:true",

@@ -51,6 +51,8 @@ export function ensureDevVars() {
     vars.LEADBRIDGE_ADMIN_KEY = generateKey();
     createdKey = true;
   }
+  // Seals webhook signing secrets in D1 (src/security/secret-box.ts); one per machine.
+  vars.WEBHOOK_SECRETS_KEY ??= randomBytes(32).toString("base64");
   writeDevVars(vars);
   return { vars, createdKey };
 }

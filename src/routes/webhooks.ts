@@ -28,6 +28,7 @@ import {
   jsonBody,
   jsonResponse,
   notFoundError,
+  unavailableError,
 } from "../http/openapi-common";
 import { PageQuerySchema, PaginationSchema, page } from "../http/paging";
 import { newRouter } from "../http/router";
@@ -37,6 +38,7 @@ import { requireScope } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
 import { enqueueDeliveries } from "../webhooks/dispatch";
 import { logWebhookError } from "../webhooks/errors-log";
+import { sealForSubscription, sealingProblem } from "../webhooks/secrets";
 import { generateSecret, isValidSecret } from "../webhooks/signing";
 import { checkEndpointUrl } from "../webhooks/target";
 import {
@@ -71,6 +73,18 @@ function assertAllowedUrl(c: Ctx, url: string): void {
     });
   }
 }
+
+/** Secrets are stored sealed (src/security/secret-box.ts): no key, no new secret. */
+function assertSealable(c: Ctx): void {
+  const problem = sealingProblem(c.env);
+  if (problem) {
+    throw new AppError("SERVICE_UNAVAILABLE", `Webhook secrets cannot be stored: ${problem}`, {
+      details: { field: "WEBHOOK_SECRETS_KEY" },
+    });
+  }
+}
+
+const sealingError = unavailableError("WEBHOOK_SECRETS_KEY is not configured");
 
 function assertSecret(secret: string | undefined): void {
   if (secret !== undefined && !isValidSecret(secret)) {
@@ -139,21 +153,24 @@ webhooksRoutes.openapi(
       ...bodyErrors,
       ...authErrors,
       ...idempotencyErrors,
+      ...sealingError,
     },
   }),
   async (c) => {
     const body = c.req.valid("json");
     assertAllowedUrl(c, body.url);
     assertSecret(body.secret);
+    assertSealable(c);
     const db = database(c.env.DB);
     const now = new Date();
     const secret = body.secret ?? generateSecret();
+    const id = newId("wh", now.getTime());
     const row = await insertSubscription(db, {
-      id: newId("wh", now.getTime()),
+      id,
       url: body.url,
       events: [...new Set(body.events)],
       description: body.description ?? null,
-      secret,
+      secret: await sealForSubscription(c.env, id, secret),
       enabled: body.enabled ?? body.active ?? true,
       createdBy: c.var.principal.keyId,
       createdAt: now.toISOString(),
@@ -313,12 +330,14 @@ webhooksRoutes.openapi(
       ...authErrors,
       ...notFoundError,
       ...idempotencyErrors,
+      ...sealingError,
     },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
     const body = RotateSecretSchema.parse(c.req.valid("json") ?? {});
     assertSecret(body.secret);
+    assertSealable(c);
     const current = await mustFind(c, id);
     const now = new Date();
     const secret = body.secret ?? generateSecret();
@@ -326,7 +345,7 @@ webhooksRoutes.openapi(
     const db = database(c.env.DB);
     const [updated] = await db.batch([
       updateSubscriptionStatement(db, id, {
-        secret,
+        secret: await sealForSubscription(c.env, id, secret),
         previousSecret: body.overlap_seconds > 0 ? current.secret : null,
         previousSecretExpiresAt: body.overlap_seconds > 0 ? expires : null,
         updatedAt: now.toISOString(),

@@ -17,6 +17,7 @@ import {
   retryDelaySeconds,
   verdictOf,
 } from "./schedule";
+import { SecretUnavailable, signingSecrets } from "./secrets";
 import { signedHeaders } from "./signing";
 import { checkEndpointUrl } from "./target";
 
@@ -163,21 +164,20 @@ async function attempt(
   }
 
   const body = JSON.stringify(event.payload);
-  const secrets = [sub.secret];
-  if (sub.previousSecret && sub.previousSecretExpiresAt && sub.previousSecretExpiresAt > at) {
-    secrets.push(sub.previousSecret);
-  }
-  const headers = {
-    ...(await signedHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
-    "content-type": "application/json",
-    "user-agent": USER_AGENT,
-  };
   const started = Date.now();
   let status: number | null = null;
   let response: string | null = null;
   let error: string | null = null;
   let retryAfter: number | null = null;
   try {
+    // A secret that does not open (WEBHOOK_SECRETS_KEY missing or changed) is an operator's
+    // fix: nothing is sent unsigned, and the attempt retries on the schedule meanwhile.
+    const secrets = await signingSecrets(env, sub, at);
+    const headers = {
+      ...(await signedHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+    };
     const res = await deps.fetch(target.url.toString(), {
       method: "POST",
       headers,
@@ -193,9 +193,11 @@ async function attempt(
     if (status >= 300 && status < 400) error = "redirect not followed (3xx counts as a failure)";
   } catch (err) {
     error =
-      err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")
-        ? `timed out after ${REQUEST_TIMEOUT_MS / 1000} s`
-        : `request failed: ${err instanceof Error ? err.message : String(err)}`;
+      err instanceof SecretUnavailable
+        ? err.message
+        : err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")
+          ? `timed out after ${REQUEST_TIMEOUT_MS / 1000} s`
+          : `request failed: ${err instanceof Error ? err.message : String(err)}`;
   }
   const latencyMs = Date.now() - started;
   const log = insertAttemptStatement(db, {

@@ -1,14 +1,14 @@
 /**
- * When a failed delivery is tried again: the Standard Webhooks / Svix schedule (5 s, 5 min,
- * 30 min, 2 h, 5 h, 10 h — about 18 hours in all) with ±20% jitter so endpoints that failed
- * together do not all come back at once. Each delay is a Queues `delaySeconds`, which Cloudflare
+ * When a failed delivery is tried again: Svix's schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+ * 10 h — about 27.6 hours in all, so a receiver that is down for a whole day still gets the
+ * event) with ±20% jitter so endpoints that failed together do not all come back at once. Each delay is a Queues `delaySeconds`, which Cloudflare
  * caps at 12 hours, so no step may exceed it even with jitter.
  *
  * The deliveries queue's `max_retries` (wrangler.jsonc) equals the schedule's length: the
  * attempt after the last step fails, the message is retried once more without delay and Queues
  * moves it to the dead-letter queue.
  */
-export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000] as const;
+export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 const JITTER = 0.2;
 

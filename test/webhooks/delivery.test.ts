@@ -138,10 +138,13 @@ describe("webhook delivery", () => {
       expect(row).toMatchObject({ status: "pending", attempts: i + 1, last_status_code: 500 });
     }
     // The schedule is spent: failed in D1, and the message is retried once more so Queues
-    // (max_retries = 6) moves it to the dead-letter queue.
+    // (max_retries = 7) moves it to the dead-letter queue.
     const last = await deliver([id], { attempts: RETRY_SCHEDULE_SECONDS.length + 1 });
     expect(last.retryDelays).toEqual([null]);
-    expect((await deliveryRows(sub.id))[0]).toMatchObject({ status: "failed", attempts: 7 });
+    expect((await deliveryRows(sub.id))[0]).toMatchObject({
+      status: "failed",
+      attempts: RETRY_SCHEDULE_SECONDS.length + 1,
+    });
     expect((await deliveryRows(sub.id))[0]?.last_error).toContain("retries exhausted");
 
     const dead = await deliver([id], { queue: DELIVERIES_DLQ });
@@ -153,7 +156,7 @@ describe("webhook delivery", () => {
     expect(logged?.n).toBeGreaterThan(0);
 
     const received = await echoes(echo);
-    expect(received).toHaveLength(7);
+    expect(received).toHaveLength(RETRY_SCHEDULE_SECONDS.length + 1);
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
 
     const log = await api<{
@@ -165,7 +168,7 @@ describe("webhook delivery", () => {
     }>(`/webhooks/${sub.id}/deliveries`, { headers: auth });
     expect(log.status).toBe(200);
     expect(log.body.deliveries[0]?.status).toBe("failed");
-    expect(log.body.deliveries[0]?.log).toHaveLength(7);
+    expect(log.body.deliveries[0]?.log).toHaveLength(RETRY_SCHEDULE_SECONDS.length + 1);
     expect(log.body.deliveries[0]?.log[0]).toMatchObject({ status_code: 500 });
     expect(log.body.deliveries[0]?.log[0]?.response).toContain('"ok":false');
     expect(log.body.deliveries[0]?.log[0]?.latency_ms).toBeGreaterThanOrEqual(0);
@@ -180,8 +183,12 @@ describe("webhook delivery", () => {
     expect(capture.take()).toEqual([id]);
     const ok = await deliver([id]);
     expect(ok.explicitAcks).toHaveLength(1);
-    expect((await deliveryRows(sub.id))[0]).toMatchObject({ status: "succeeded", attempts: 8 });
-    const final = (await echoes(echo))[7];
+    const spent = RETRY_SCHEDULE_SECONDS.length + 1;
+    expect((await deliveryRows(sub.id))[0]).toMatchObject({
+      status: "succeeded",
+      attempts: spent + 1,
+    });
+    const final = (await echoes(echo))[spent];
     if (!final) throw new Error("replay not delivered");
     expect(new Webhook(sub.secret).verify(final.raw, final.headers)).toMatchObject({
       type: "ping",

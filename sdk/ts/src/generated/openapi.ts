@@ -5361,6 +5361,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description WEBHOOK_SECRETS_KEY is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getWebhooksById: {
@@ -5789,6 +5798,15 @@ export interface operations {
             };
             /** @description Unexpected error; logged with the request id */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description WEBHOOK_SECRETS_KEY is not configured; retry after Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
