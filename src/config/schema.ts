@@ -237,6 +237,12 @@ export const HaloSettingsSchema = z
      * ever fails the import.
      */
     on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
+    /**
+     * Opt-in: copy sync failures from the error log into HaloPSA's IntegrationError log, so
+     * HaloPSA admins see them where they look. Batched by the every-minute cron, through
+     * HaloGate (src/jobs/error-mirror.ts); never sent from the request path.
+     */
+    mirror_errors: z.boolean().default(false),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, like, or, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { type ErrorLevel, errorLog } from "./schema";
 
@@ -63,4 +63,35 @@ export async function listErrors(
     db.select({ n: count() }).from(errorLog).where(condition),
   ]);
   return { rows, total: totals[0]?.n ?? 0 };
+}
+
+/**
+ * Sync failures not yet copied to HaloPSA's IntegrationError log, oldest first: errors of
+ * provider syncs and of import chunks (`queue`) written at or after `since` (turning the mirror
+ * on does not flood HaloPSA with old history).
+ */
+export async function unmirroredSyncFailures(
+  db: Db,
+  since: string,
+  limit: number,
+): Promise<ErrorRow[]> {
+  return db
+    .select()
+    .from(errorLog)
+    .where(
+      and(
+        eq(errorLog.level, "error"),
+        isNull(errorLog.haloMirroredAt),
+        gte(errorLog.at, since),
+        or(like(errorLog.source, "provider-sync:%"), eq(errorLog.source, "queue")),
+      ),
+    )
+    .orderBy(asc(errorLog.id))
+    .limit(limit);
+}
+
+/** Marks entries as copied to HaloPSA (the mirror's bookkeeping; entries are never rewritten). */
+export async function markMirrored(db: Db, ids: number[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(errorLog).set({ haloMirroredAt: at }).where(inArray(errorLog.id, ids));
 }

@@ -96,6 +96,8 @@ export const errorLog = sqliteTable(
     source: text("source"),
     requestId: text("request_id"),
     detail: text("detail", { mode: "json" }),
+    /** When the entry was copied to HaloPSA's IntegrationError log (`halopsa.mirror_errors`). */
+    haloMirroredAt: text("halo_mirrored_at"),
   },
   (t) => [index("error_at_idx").on(t.at)],
 );

@@ -1344,6 +1344,8 @@ export interface components {
                  * @enum {string}
                  */
                 on_deleted: "recreate" | "skip";
+                /** @default false */
+                mirror_errors: boolean;
             };
             /** @default {} */
             providers: {
@@ -1684,6 +1686,8 @@ export interface components {
                  * @enum {string}
                  */
                 on_deleted: "recreate" | "skip";
+                /** @default false */
+                mirror_errors: boolean;
             };
             /** @default {} */
             providers: {
