@@ -3,7 +3,7 @@
 //
 //   entry     src/index.ts, src/app.ts, src/routes, src/http, src/middleware,
 //             src/jobs/{consumer,cron,messages}.ts
-//   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check,
+//   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check, src/dnc,
 //             src/webhooks (outbound delivery)
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
@@ -14,7 +14,7 @@
 
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
-const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks)/";
+const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|dnc)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";

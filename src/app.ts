@@ -13,6 +13,7 @@ import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { configRoutes } from "./routes/config";
 import { DOCS_CSP, renderDocs, SCALAR_SCRIPT } from "./routes/docs";
 import { errorsRoutes } from "./routes/errors";
+import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
@@ -47,6 +48,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
   api.route("/errors", errorsRoutes);
+  api.route("/feedback", feedbackRoutes);
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {

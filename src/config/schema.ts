@@ -152,7 +152,15 @@ const providerSchema = (requests: number, windowSeconds: number) =>
 
 export const ProvidersSchema = z
   .object({
-    apollo: providerSchema(200, 60).prefault({}),
+    apollo: providerSchema(200, 60)
+      .extend({
+        /**
+         * Ids of the team's "Do Not Contact" contact stage(s) (providers.md §1.3). Empty: read
+         * from Apollo's `GET /contact_stages` (the stage named "Do Not Contact"), cached in D1.
+         */
+        dnc_stage_ids: z.array(z.string().trim().min(1).max(64)).max(20).default([]),
+      })
+      .prefault({}),
     zoominfo: providerSchema(25, 1).prefault({}),
     hunter: providerSchema(15, 1).prefault({}),
   })

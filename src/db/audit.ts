@@ -1,6 +1,7 @@
 import { runBatch, type Statement } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
+import { feedbackFromAudit, feedbackInserts } from "./feedback-repo";
 import { outboxStatements } from "./outbox-repo";
 import { auditLog } from "./schema";
 
@@ -49,5 +50,7 @@ export function auditStatements(db: Db, entries: AuditEntry[], at: Date): Statem
   return [
     ...chunk(rows, 9).map((part) => db.insert(auditLog).values(part)),
     ...outboxStatements(db, entries, at),
+    // Corrections and outcomes no provider API accepts, kept per provider (GET /feedback).
+    ...feedbackInserts(db, feedbackFromAudit(entries), at),
   ];
 }

@@ -457,3 +457,68 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
 );
+
+/** Where a Do-Not-Contact entry is pushed (src/dnc): HaloPSA and each provider. */
+export const PROPAGATION_TARGETS = ["halopsa", "apollo", "zoominfo", "hunter"] as const;
+export type PropagationTarget = (typeof PROPAGATION_TARGETS)[number];
+/**
+ * pending: not tried yet (the outbox); done: pushed; skipped: nothing to push (origin already
+ * holds it, no record of the person there); no_provider_api: the provider has no way to take it;
+ * failed: the provider refused it (detail says why).
+ */
+export type PropagationStatus = "pending" | "done" | "skipped" | "no_provider_api" | "failed";
+
+/**
+ * One row per (suppression, target), written in the same D1 batch as the suppression itself,
+ * so a crash can never lose a push: pending rows are the outbox the jobs queue works through.
+ */
+export const suppressionPropagations = sqliteTable(
+  "suppression_propagations",
+  {
+    suppressionId: text("suppression_id").notNull(),
+    target: text("target").$type<PropagationTarget>().notNull(),
+    status: text("status").$type<PropagationStatus>().notNull(),
+    detail: text("detail"),
+    attempts: integer("attempts").notNull().default(0),
+    /** A propagation run's lease, as on leads (epoch ms). */
+    claimToken: text("claim_token"),
+    claimExpiresAt: integer("claim_expires_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("suppression_propagations_pk").on(t.suppressionId, t.target),
+    index("suppression_propagations_status_idx").on(t.status, t.suppressionId),
+  ],
+);
+
+/**
+ * Feedback the seed wants sent back to providers ("Additional Bi-Directional Sync Scenarios")
+ * that no provider API accepts: recorded per provider for an operator to hand over.
+ */
+export const providerFeedback = sqliteTable(
+  "provider_feedback",
+  {
+    id: text("id").primaryKey(),
+    provider: text("provider").notNull(),
+    /** contact_correction | quality | outcome | opt_out */
+    kind: text("kind").notNull(),
+    leadId: text("lead_id"),
+    email: text("email"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("provider_feedback_provider_idx").on(t.provider, t.id)],
+);
+
+/** Small provider facts cached in D1 (Apollo's DNC contact stage ids), with when they were read. */
+export const providerLookups = sqliteTable(
+  "provider_lookups",
+  {
+    provider: text("provider").notNull(),
+    name: text("name").notNull(),
+    value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+    fetchedAt: text("fetched_at").notNull(),
+  },
+  (t) => [uniqueIndex("provider_lookups_pk").on(t.provider, t.name)],
+);

@@ -4,13 +4,15 @@ import { newId } from "../ids";
 import { runBatch } from "./batch";
 import type { Db } from "./client";
 import { contactSuppressedInsert } from "./outbox-repo";
+import { cancelPendingStatement, propagationInserts } from "./propagations-repo";
 import { suppressions } from "./schema";
 
 export type SuppressionRow = typeof suppressions.$inferSelect;
 
 /**
  * Adds an entry; an existing one for the same key is returned untouched (first reason wins).
- * A new entry's `contact.suppressed` event is committed in the same batch (the outbox).
+ * A new entry's `contact.suppressed` event and its pushes to HaloPSA and the providers
+ * (`suppression_propagations`, worked by src/dnc) are committed in the same batch (the outbox).
  */
 export async function addSuppression(
   db: Db,
@@ -25,6 +27,8 @@ export async function addSuppression(
       .onConflictDoNothing()
       .returning(),
     contactSuppressedInsert(db, { id, ...entry }, now),
+    // The pushes to HaloPSA and the providers (src/dnc): the outbox, in the same batch.
+    ...propagationInserts(db, { id, origin: entry.origin }, now),
   ]);
   if (inserted[0]) return { row: inserted[0], created: true };
   const existing = await db.query.suppressions.findFirst({
@@ -48,6 +52,7 @@ export async function addSuppressions(
     await runBatch(db, [
       db.insert(suppressions).values(chunk).onConflictDoNothing(),
       ...chunk.map((e) => contactSuppressedInsert(db, e, now)),
+      ...chunk.flatMap((e) => propagationInserts(db, e, now)),
     ]);
   }
 }
@@ -88,6 +93,13 @@ export async function listSuppressions(
 }
 
 export async function deleteSuppression(db: Db, id: string): Promise<SuppressionRow | undefined> {
-  const [row] = await db.delete(suppressions).where(eq(suppressions.id, id)).returning();
-  return row;
+  const [deleted] = await db.batch([
+    db.delete(suppressions).where(eq(suppressions.id, id)).returning(),
+    cancelPendingStatement(db, id, new Date()),
+  ]);
+  return deleted[0];
+}
+
+export async function findSuppression(db: Db, id: string): Promise<SuppressionRow | undefined> {
+  return db.query.suppressions.findFirst({ where: eq(suppressions.id, id) });
 }

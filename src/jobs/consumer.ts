@@ -3,6 +3,8 @@ import { database } from "../db/client";
 import { recordError } from "../db/error-log-repo";
 import { failRun } from "../db/halo-index-runs-repo";
 import { chunkItems, markChunksDue, updateItemStatement, updateJob } from "../db/jobs-repo";
+import { kickDncPropagation } from "../dnc/kick";
+import { runDncPropagation } from "../dnc/propagate";
 import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";
 import { handleDeliveries } from "../webhooks/deliver";
@@ -44,6 +46,12 @@ export async function handleQueue(
   // the batch (the cron sweep catches whatever this misses).
   if (ctx) ctx.waitUntil(kickOutbox(env));
   else await kickOutbox(env);
+  // Suppressions this batch created (provider opt-outs, HaloPSA's DNC) are pushed on; a batch
+  // that ran the pushes already re-sent what it left (the minute cron catches the rest).
+  const ranDnc = batch.messages.some(
+    (m) => (m.body as { type?: unknown } | null)?.type === "dnc.propagate",
+  );
+  if (!ranDnc) await kickDncPropagation(env).catch(() => undefined);
 }
 
 async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -74,6 +82,16 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
         }
       }
       if (body.type === "halo.index") await runIndexPage(env, body, new Date());
+      if (body.type === "dnc.propagate") {
+        const run = await runDncPropagation(env, new Date());
+        if (run.retryAfterMs !== null) {
+          await env.JOBS.send(body, {
+            delaySeconds: Math.max(1, Math.ceil(run.retryAfterMs / 1000)),
+          });
+        } else if (run.more) {
+          await env.JOBS.send(body);
+        }
+      }
       message.ack();
     } catch (err) {
       if (err instanceof HaloThrottledError) {

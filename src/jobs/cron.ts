@@ -3,6 +3,7 @@ import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
 import { deleteExpiredKeys } from "../db/idempotency-repo";
 import { purgeWebhookHistory } from "../db/webhooks-repo";
+import { kickDncPropagation } from "../dnc/kick";
 import { runProviderSync } from "../sync/run";
 import { apiKeyFor } from "../sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
@@ -97,6 +98,8 @@ export async function handleScheduled(
       ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
       ctx.waitUntil(sweepWebhooks(env, now).then(() => undefined));
       ctx.waitUntil(mirrorSyncFailures(env, now).then(() => undefined));
+      // Do-Not-Contact pushes a dying Worker left pending (src/dnc).
+      ctx.waitUntil(kickDncPropagation(env, now).then(() => undefined));
       return;
     case HOUSEKEEPING_CRON:
       ctx.waitUntil(runHousekeeping(env, now));

@@ -5,6 +5,7 @@ import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
+import { apolloDncStageIds } from "./apollo-dnc-stages";
 import { RunClaims } from "./claims";
 import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
@@ -50,8 +51,13 @@ export async function importLeads(
   const audit: AuditEntry[] = [];
   const items: WorkItem[] = [];
 
+  // Apollo's DNC contact stage is an opt-out (providers.md §1.3): its ids come from the config
+  // or the cache the Apollo sync and the DNC push fill (one D1 read, only for Apollo records).
+  const normalise = inputs.some((i) => i.source === "apollo")
+    ? { apollo: { dncStageIds: await apolloDncStageIds(ctx.db, ctx.config) } }
+    : {};
   for (const input of inputs) {
-    for (const prepared of prepareRecord(input.source, input.data, ctx.now)) {
+    for (const prepared of prepareRecord(input.source, input.data, ctx.now, normalise)) {
       if (!prepared.ok) {
         const o = emptyOutcome(input.index, "rejected");
         o.issues = prepared.issues;

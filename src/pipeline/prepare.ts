@@ -2,7 +2,7 @@ import { type CompanyKey, companyKey, type DedupKey, dedupKey } from "../domain/
 import type { CanonicalLead, Issue } from "../domain/lead";
 import { qualityScore } from "../domain/quality";
 import { type LeadSuppressionKey, leadSuppressionKeys } from "../domain/suppression";
-import { normaliseRecord } from "../providers";
+import { type NormaliseOptions, normaliseRecord } from "../providers";
 
 /** One submitted record after normalisation: pure, no I/O. */
 export type PreparedLead =
@@ -22,8 +22,13 @@ export type PreparedLead =
  * domain-search record yields one lead per email; a lead with no usable dedup key (no email,
  * no company+name, no phone) is refused here, before anything is looked up or written.
  */
-export function prepareRecord(source: unknown, data: unknown, now: Date): PreparedLead[] {
-  const normalised = normaliseRecord(source, data, now);
+export function prepareRecord(
+  source: unknown,
+  data: unknown,
+  now: Date,
+  options: NormaliseOptions = {},
+): PreparedLead[] {
+  const normalised = normaliseRecord(source, data, now, options);
   if (!normalised.ok) return [{ ok: false, issues: normalised.issues }];
   return normalised.leads.map((lead) => prepareLead(lead, normalised.warnings));
 }

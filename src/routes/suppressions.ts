@@ -1,12 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
+import { propagationsOf } from "../db/propagations-repo";
+import { PROPAGATION_TARGETS } from "../db/schema";
 import {
   addSuppression,
   deleteSuppression,
+  findSuppression,
   listSuppressions,
   type SuppressionRow,
 } from "../db/suppressions-repo";
+import type { DncPropagateMessage } from "../dnc/message";
 import { normaliseSuppressionKey } from "../domain/suppression";
 import { AppError } from "../errors";
 import {
@@ -38,6 +42,35 @@ const SuppressionSchema = z
     created_at: z.string(),
   })
   .openapi("Suppression");
+
+const PropagationSchema = z
+  .object({
+    target: z.enum(PROPAGATION_TARGETS),
+    status: z.enum(["pending", "done", "skipped", "no_provider_api", "failed"]).openapi({
+      description:
+        "pending: not pushed yet; done: pushed; skipped: nothing to push (the opt-out came from " +
+        "there, no record of the person, not configured); no_provider_api: the provider has " +
+        "no API that takes an opt-out; failed: refused (see detail)",
+    }),
+    detail: z.string().nullable(),
+    attempts: z.number().int(),
+    updated_at: z.string(),
+  })
+  .openapi("SuppressionPropagation");
+
+const SuppressionDetailSchema = SuppressionSchema.extend({
+  propagation: z.array(PropagationSchema).openapi({
+    description:
+      "Where the opt-out was pushed (HaloPSA, Apollo, ZoomInfo, Hunter) and with what result",
+  }),
+}).openapi("SuppressionDetail");
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .regex(/^sup_[0-9a-z]{26}$/)
+    .openapi({ param: { name: "id", in: "path" }, example: "sup_01jd0000000000000000000000" }),
+});
 
 const CreateSuppressionSchema = z
   .object({
@@ -107,7 +140,11 @@ suppressionRoutes.openapi(
     summary: "Add a Do-Not-Contact entry",
     description:
       "Blocks every future create or update in HaloPSA of a lead with this email, phone or " +
-      "domain (a domain blocks everyone at it), from any provider, in any letter case.",
+      "domain (a domain blocks everyone at it), from any provider, in any letter case. A new " +
+      "entry is then pushed from the jobs queue: the person's existing HaloPSA tickets get the " +
+      "Do-Not-Contact custom field, the `dnc_list` tag, a private note and (still a lead) the " +
+      "Do Not Contact status; Apollo's saved contact moves to its Do Not Contact stage; " +
+      "ZoomInfo and Hunter have no API for it. `GET /suppressions/{id}` shows the results.",
     security: bearerSecurity,
     middleware: [requireScope("write"), idempotency] as const,
     request: { body: jsonBody(CreateSuppressionSchema) },
@@ -134,6 +171,10 @@ suppressionRoutes.openapi(
       createdBy: c.var.principal.keyId,
     });
     if (created) {
+      // The pushes to HaloPSA and the providers were committed with the entry; start them now
+      // (the minute cron sends whatever this misses).
+      const message: DncPropagateMessage = { type: "dnc.propagate" };
+      await c.env.JOBS.send(message).catch(() => undefined);
       await writeAudit(
         db,
         [
@@ -156,13 +197,57 @@ suppressionRoutes.openapi(
 
 suppressionRoutes.openapi(
   createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["Suppressions"],
+    summary: "One Do-Not-Contact entry and where it was propagated",
+    security: bearerSecurity,
+    middleware: [requireScope("read")] as const,
+    request: { params: IdParam },
+    responses: {
+      200: jsonResponse(SuppressionDetailSchema, "The entry with its propagation results"),
+      ...bodyErrors,
+      ...authErrors,
+      ...notFoundError,
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const db = database(c.env.DB);
+    const row = await findSuppression(db, id);
+    if (!row) {
+      throw new AppError("RESOURCE_NOT_FOUND", "No suppression with this id", {
+        details: { field: "id", value: id },
+      });
+    }
+    const order = (t: string) =>
+      PROPAGATION_TARGETS.indexOf(t as (typeof PROPAGATION_TARGETS)[number]);
+    const propagation = (await propagationsOf(db, id))
+      .sort((a, b) => order(a.target) - order(b.target))
+      .map((p) => ({
+        target: p.target,
+        status: p.status,
+        detail: p.detail,
+        attempts: p.attempts,
+        updated_at: p.updatedAt,
+      }));
+    return c.json({ ...toApi(row), propagation }, 200);
+  },
+);
+
+suppressionRoutes.openapi(
+  createRoute({
     method: "delete",
     path: "/{id}",
     tags: ["Suppressions"],
     summary: "Remove a Do-Not-Contact entry (admin; audited)",
+    description:
+      "Lifts the import block only: the person may be imported again. Nothing is undone " +
+      "anywhere — HaloPSA keeps the Do-Not-Contact flag, status, tag and note, Apollo keeps " +
+      "the contact's stage, and nobody is re-contacted; pushes not yet made are cancelled.",
     security: bearerSecurity,
     middleware: [requireScope("admin")] as const,
-    request: { params: z.object({ id: z.string().regex(/^sup_[0-9a-z]{26}$/) }) },
+    request: { params: IdParam },
     responses: { 204: { description: "Removed" }, ...bodyErrors, ...authErrors, ...notFoundError },
   }),
   async (c) => {

@@ -4,7 +4,9 @@ import type { SyncCursorStatus } from "../db/schema";
 import { claimRun, findCursor, finishRun, saveCheckpoint } from "../db/sync-cursors-repo";
 import { AppError } from "../errors";
 import { createImportJob } from "../jobs/create-job";
+import { resolveApolloDncStageIds } from "../pipeline/apollo-dnc-stages";
 import { DEFAULT_IMPORT_OPTIONS } from "../pipeline/options";
+import { ApolloClient } from "../providers/apollo/client";
 import { BUDGET_EXHAUSTED, providerGate } from "../providers/gate/call";
 import { type Fetcher, ProviderError } from "../providers/http";
 import { Pacer, type Throttle } from "../providers/pacing";
@@ -139,6 +141,20 @@ export async function runProviderSync(
       throw new AppError("VALIDATION_ERROR", err.message, { details: { field: "filters" } });
     }
     throw err;
+  }
+  if (provider === "apollo" && source !== null) {
+    // The DNC contact stage's ids, so the import jobs this run creates recognise Apollo
+    // contacts in it as opt-outs (cached a day; a free call; a throttle only skips the refresh).
+    await resolveApolloDncStageIds(
+      db,
+      config,
+      new ApolloClient({ baseUrl: baseUrl.url, apiKey, fetch: options.fetch, gate }),
+      now,
+    ).catch((err: unknown) => {
+      console.error(
+        JSON.stringify({ level: "warning", source: "sync:apollo:stages", message: String(err) }),
+      );
+    });
   }
   const hash = source?.filtersHash ?? "nothing-to-search";
   const stored = readCursor(row?.cursor);

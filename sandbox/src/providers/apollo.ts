@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { mountApolloContacts } from "./apollo-contacts";
 import {
   API_KEYS,
   bigInt,
@@ -283,6 +284,8 @@ export function apolloRoutes(s: ProviderState): Hono {
     s.record("apollo", route, res.status, detail);
     return res;
   };
+
+  mountApolloContacts(app, s, gate, answer);
 
   app.post("/api/v1/mixed_people/api_search", async (c) => {
     const gated = gate(c.req.raw, SEARCH);

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { TenantContext } from "../halo/context";
 import { apolloRoutes } from "./apollo";
+import { apolloContactsView, resetApolloContacts } from "./apollo-contacts";
 import { json } from "./common";
 import { hunterRoutes } from "./hunter";
 import { PROVIDERS, type ProviderName, ProviderState, providerKnobsPatchSchema } from "./state";
@@ -53,8 +54,12 @@ function controlRoutes(s: ProviderState): Hono {
     return json({ calls: s.calls(p) });
   });
 
+  // Apollo's saved contacts with their stage (what a DNC push changed).
+  app.get("/apollo/contacts", () => json({ contacts: apolloContactsView(s) }));
+
   app.post("/reset", () => {
     s.reset();
+    resetApolloContacts(s);
     return json({ ok: true });
   });
 

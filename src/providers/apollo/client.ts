@@ -135,13 +135,13 @@ export class ApolloClient {
   ): Promise<CallResult<{ body: unknown }>> {
     const sent = await gatedFetch(this.options.gate ?? OPEN_GATE, maxCredits, () =>
       this.fetcher(`${this.options.baseUrl.replace(/\/$/, "")}/api/v1/${path}`, {
-        method: "POST",
+        method: body === undefined ? "GET" : "POST",
         headers: {
-          "content-type": "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
           "cache-control": "no-cache",
           "x-api-key": this.options.apiKey,
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...NO_REDIRECT,
       }),
     );
@@ -252,4 +252,104 @@ export class ApolloClient {
       throttle: r.throttle,
     };
   }
+
+  /** A free call whose answer must match `schema` (the contact and stage endpoints). */
+  private async read<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<CallResult<T>> {
+    const r = await this.post(path, body);
+    if (r.kind === "throttled") return r;
+    const parsed = schema.safeParse(r.data.body);
+    if (!parsed.success) {
+      throw new ProviderError(
+        "apollo",
+        200,
+        "INVALID_RESPONSE",
+        `Apollo ${path}: ${parsed.error.message}`,
+      );
+    }
+    return { kind: "ok", data: parsed.data, throttle: r.throttle };
+  }
+
+  /** The team's contact stages (`GET /contact_stages`, providers.md §1.3); free. */
+  async contactStages(): Promise<CallResult<ApolloContactStage[]>> {
+    const r = await this.read("contact_stages", undefined, ContactStagesSchema);
+    return r.kind === "ok" ? { ...r, data: r.data.contact_stages } : r;
+  }
+
+  /** Saved contacts matching an email (`POST /contacts/search`, `q_keywords`); free. */
+  async findContactsByEmail(email: string): Promise<CallResult<ApolloContact[]>> {
+    const r = await this.read(
+      "contacts/search",
+      { q_keywords: email, page: 1, per_page: 10 },
+      ContactsSchema,
+    );
+    if (r.kind === "throttled") return r;
+    // q_keywords is a fuzzy search: keep only exact email matches.
+    const wanted = email.toLowerCase();
+    return {
+      ...r,
+      data: r.data.contacts.filter((c) => (c.email ?? "").toLowerCase() === wanted),
+    };
+  }
+
+  /**
+   * Saves a contact (`POST /contacts`) with `run_dedupe`, so a retry updates the contact it
+   * created instead of saving a second one (providers.md §1.7).
+   */
+  async createContact(fields: {
+    email: string;
+    first_name?: string | null;
+    last_name?: string | null;
+    organization_name?: string | null;
+  }): Promise<CallResult<ApolloContact>> {
+    const body = Object.fromEntries(
+      Object.entries({ ...fields, run_dedupe: true }).filter(
+        ([, v]) => v !== null && v !== undefined,
+      ),
+    );
+    const r = await this.read("contacts", body, z.looseObject({ contact: ContactSchema }));
+    return r.kind === "ok" ? { ...r, data: r.data.contact } : r;
+  }
+
+  /** Moves saved contacts into a stage (`POST /contacts/update_stages`); free. */
+  async updateContactStages(
+    contactIds: string[],
+    stageId: string,
+  ): Promise<CallResult<ApolloContact[]>> {
+    const r = await this.read(
+      "contacts/update_stages",
+      { contact_ids: contactIds, contact_stage_id: stageId },
+      ContactsSchema,
+    );
+    return r.kind === "ok" ? { ...r, data: r.data.contacts } : r;
+  }
+}
+
+const ContactStageSchema = z.looseObject({
+  id: idString,
+  name: z.string().nullish(),
+  display_name: z.string().nullish(),
+  category: z.string().nullish(),
+});
+export type ApolloContactStage = z.infer<typeof ContactStageSchema>;
+const ContactStagesSchema = z.looseObject({ contact_stages: z.array(ContactStageSchema) });
+
+const ContactSchema = z.looseObject({
+  id: idString,
+  email: z.string().nullish(),
+  contact_stage_id: z.string().nullish(),
+});
+export type ApolloContact = z.infer<typeof ContactSchema>;
+const ContactsSchema = z.looseObject({
+  contacts: z
+    .array(ContactSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+/** The stage ids named "Do Not Contact" (case- and spacing-insensitive). */
+export function dncStageIdsOf(stages: readonly ApolloContactStage[]): string[] {
+  const fold = (v: string | null | undefined) => (v ?? "").toLowerCase().replace(/[^a-z]/g, "");
+  return stages
+    .filter((s) => fold(s.name) === "donotcontact" || fold(s.display_name) === "donotcontact")
+    .map((s) => s.id);
 }

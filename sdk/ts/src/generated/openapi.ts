@@ -391,7 +391,7 @@ export interface paths {
         put?: never;
         /**
          * Add a Do-Not-Contact entry
-         * @description Blocks every future create or update in HaloPSA of a lead with this email, phone or domain (a domain blocks everyone at it), from any provider, in any letter case.
+         * @description Blocks every future create or update in HaloPSA of a lead with this email, phone or domain (a domain blocks everyone at it), from any provider, in any letter case. A new entry is then pushed from the jobs queue: the person's existing HaloPSA tickets get the Do-Not-Contact custom field, the `dnc_list` tag, a private note and (still a lead) the Do Not Contact status; Apollo's saved contact moves to its Do Not Contact stage; ZoomInfo and Hunter have no API for it. `GET /suppressions/{id}` shows the results.
          */
         post: operations["postSuppressions"];
         delete?: never;
@@ -407,10 +407,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One Do-Not-Contact entry and where it was propagated */
+        get: operations["getSuppressionsById"];
         put?: never;
         post?: never;
-        /** Remove a Do-Not-Contact entry (admin; audited) */
+        /**
+         * Remove a Do-Not-Contact entry (admin; audited)
+         * @description Lifts the import block only: the person may be imported again. Nothing is undone anywhere — HaloPSA keeps the Do-Not-Contact flag, status, tag and note, Apollo keeps the contact's stage, and nobody is re-contacted; pushes not yet made are cancelled.
+         */
         delete: operations["deleteSuppressionsById"];
         options?: never;
         head?: never;
@@ -586,6 +590,26 @@ export interface paths {
          * @description Everything the service logged for operators: unexpected failures of requests (5xx), queue chunks that exhausted their retries, webhook delivery problems, provider sync failures and pauses. Admin scope: entries carry internal messages that ordinary answers never show.
          */
         get: operations["getErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feedback for providers that no provider API accepts
+         * @description The seed's bi-directional feedback (contact corrections, outcomes, opt-outs) has no provider API to go to, so LeadBridge records it per provider for an operator to hand over. JSON by default; CSV with `Accept: text/csv` or `format=csv` (the next page's cursor is then in the `X-Next-Cursor` header). Newest first.
+         */
+        get: operations["getFeedback"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1374,6 +1398,8 @@ export interface components {
                         /** @default 5 */
                         max_pages_per_run: number;
                     }[];
+                    /** @default [] */
+                    dnc_stage_ids: string[];
                 };
                 /** @default {} */
                 zoominfo: {
@@ -1716,6 +1742,8 @@ export interface components {
                         /** @default 5 */
                         max_pages_per_run: number;
                     }[];
+                    /** @default [] */
+                    dnc_stage_ids: string[];
                 };
                 /** @default {} */
                 zoominfo: {
@@ -2385,6 +2413,22 @@ export interface components {
             /** @description ISO country for a phone number written without + */
             default_country?: string;
         };
+        SuppressionDetail: components["schemas"]["Suppression"] & {
+            /** @description Where the opt-out was pushed (HaloPSA, Apollo, ZoomInfo, Hunter) and with what result */
+            propagation: components["schemas"]["SuppressionPropagation"][];
+        };
+        SuppressionPropagation: {
+            /** @enum {string} */
+            target: "halopsa" | "apollo" | "zoominfo" | "hunter";
+            /**
+             * @description pending: not pushed yet; done: pushed; skipped: nothing to push (the opt-out came from there, no record of the person, not configured); no_provider_api: the provider has no API that takes an opt-out; failed: refused (see detail)
+             * @enum {string}
+             */
+            status: "pending" | "done" | "skipped" | "no_provider_api" | "failed";
+            detail: string | null;
+            attempts: number;
+            updated_at: string;
+        };
         AuditEntry: {
             id: number;
             at: string;
@@ -2525,6 +2569,22 @@ export interface components {
                 /** @description What the writer recorded with the entry */
                 context?: unknown;
             };
+        };
+        ProviderFeedback: {
+            id: string;
+            /** @enum {string} */
+            provider: "apollo" | "zoominfo" | "hunter";
+            /**
+             * @description contact_correction: a person field edited by hand in HaloPSA differs from what the provider sent; outcome: the lead's HaloPSA status moved; opt_out: a Do-Not-Contact entry the provider has no API to take
+             * @enum {string}
+             */
+            kind: "contact_correction" | "outcome" | "opt_out";
+            lead_id: string | null;
+            email: string | null;
+            detail: {
+                [key: string]: unknown;
+            };
+            created_at: string;
         };
     };
     responses: never;
@@ -4982,6 +5042,108 @@ export interface operations {
             };
         };
     };
+    getSuppressionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry with its propagation results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionDetail"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     deleteSuppressionsById: {
         parameters: {
             query?: never;
@@ -6335,6 +6497,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorList"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFeedback: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+                provider?: "apollo" | "zoominfo" | "hunter";
+                kind?: "contact_correction" | "outcome" | "opt_out";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of feedback */
+            200: {
+                headers: {
+                    /** @description CSV only: the cursor of the next page, absent on the last one */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        feedback: components["schemas"]["ProviderFeedback"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input; `details.field` names the field at fault */
