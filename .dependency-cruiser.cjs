@@ -4,7 +4,8 @@
 //   entry     src/index.ts, src/app.ts, src/routes, src/http, src/middleware,
 //             src/jobs/{consumer,cron,messages}.ts
 //   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check, src/dnc,
-//             src/webhooks (outbound delivery)
+//             src/webhooks (outbound delivery), src/lifecycle (status transitions),
+//             src/calls (call records), src/automation (workflow automation rules)
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
 //   domain    src/domain
@@ -14,7 +15,8 @@
 
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
-const FEATURES = "^src/(sync|halo-index|jobs|config-check|webhooks|dnc)/";
+const FEATURES =
+  "^src/(sync|halo-index|jobs|config-check|webhooks|dnc|lifecycle|calls|automation)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";

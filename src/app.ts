@@ -10,6 +10,7 @@ import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
+import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { DOCS_CSP, renderDocs, SCALAR_SCRIPT } from "./routes/docs";
 import { errorsRoutes } from "./routes/errors";
@@ -19,7 +20,10 @@ import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
+import { leadStatusRoutes, lifecycleRoutes } from "./routes/lifecycle";
 import { listsRoutes } from "./routes/lists";
+import { opportunitiesRoutes } from "./routes/opportunities";
+import { prospectsRoutes } from "./routes/prospects";
 import { providerSyncRoutes } from "./routes/provider-sync";
 import { suppressionRoutes } from "./routes/suppressions";
 import { syncRoutes } from "./routes/sync";
@@ -48,6 +52,12 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
   api.route("/errors", errorsRoutes);
+  api.route("/leads", leadStatusRoutes);
+  api.route("/prospects", prospectsRoutes);
+  api.route("/opportunities", opportunitiesRoutes);
+  api.route("/lifecycle", lifecycleRoutes);
+  api.route("/calls", callsRoutes);
+  api.route("/leads", leadCallsRoutes);
   api.route("/feedback", feedbackRoutes);
 }
 

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   RESOURCE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  /** A lifecycle status change that is not one of the seed's arrows (src/domain/lifecycle.ts). */
+  INVALID_TRANSITION: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -251,6 +251,17 @@ export const HaloSettingsSchema = z
      * HaloGate (src/jobs/error-mirror.ts); never sent from the request path.
      */
     mirror_errors: z.boolean().default(false),
+    /**
+     * Each lifecycle transition is written to the ticket as a private note (a HaloPSA Action,
+     * never the ticket's own notes): "Status changed from X to Y by <actor>: <reason>".
+     */
+    transition_notes: z.boolean().default(true),
+    /**
+     * Every re-import that updated or preserved fields leaves the seed's "Auto-updated from
+     * <source>: ✓ Updated … 🔒 Preserved …" as a private note (a HaloPSA Action) on the ticket
+     * (src/pipeline/merge-notes.ts); best-effort, never failing the import.
+     */
+    merge_notes: z.boolean().default(true),
   })
   .strict();
 
@@ -265,6 +276,21 @@ const JobSettingsSchema = z
   })
   .strict();
 
+/**
+ * The seed's "Workflow Automation Rules" that act on their own (docs/architecture.md,
+ * "Automation rules"); each runs through the lifecycle state machine and is audited with its
+ * name. Status validation, data inheritance and required fields are not switches: every
+ * transition obeys them.
+ */
+const AutomationSchema = z
+  .object({
+    /** Seed rule 1: a lead at Engaged is converted to a New Prospect. */
+    auto_promotion: z.boolean().default(true),
+    /** A logged call's outcome moves a lead along the seed's arrows (src/calls/outcomes.ts). */
+    call_outcomes: z.boolean().default(true),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     halopsa: HaloSettingsSchema.prefault({}),
@@ -272,6 +298,7 @@ export const ConfigSchema = z
     lists: ListRulesSchema.prefault({}),
     merge: MergeSettingsSchema.prefault({}),
     jobs: JobSettingsSchema.prefault({}),
+    automation: AutomationSchema.prefault({}),
   })
   .strict()
   .openapi("IntegrationConfig");

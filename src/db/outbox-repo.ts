@@ -95,6 +95,57 @@ const MergedDetail = z.object({
   status_change: z.object({ from: StageStatus, to: StageStatus }).optional(),
 });
 const SuppressedDetail = z.object({ dedup_key: z.string(), reasons: z.array(Reason) });
+const TransitionDetail = z.object({
+  from: StageStatus,
+  to: StageStatus,
+  reason: z.string().nullable().default(null),
+  value: z.number().nullable().default(null),
+  halopsa: z.object({ ticket_id: z.number().nullable() }),
+  /** Set by the import's read-back (src/pipeline/read-back.ts): a move made in HaloPSA. */
+  observed_in: z.enum(["halopsa", "leadbridge"]).optional(),
+});
+
+/**
+ * The events of one lifecycle step (src/lifecycle): `lead.status_changed` for every change, and
+ * the milestone it reaches — converted to a prospect, qualified, opportunity opened, won, lost.
+ */
+function transitionEvents(
+  leadId: string,
+  d: z.infer<typeof TransitionDetail>,
+  observedIn: "halopsa" | "leadbridge",
+  now: Date,
+): EventRow[] {
+  const out: EventRow[] = [
+    newEvent(
+      "lead.status_changed",
+      { lead_id: leadId, from: d.from, to: d.to, observed_in: observedIn },
+      now,
+    ),
+  ];
+  if (observedIn === "halopsa") return out;
+  const change = {
+    lead_id: leadId,
+    from: d.from,
+    to: d.to,
+    halopsa_ticket_id: d.halopsa.ticket_id,
+  };
+  if (d.from.stage === "lead" && d.to.stage === "prospect") {
+    out.push(newEvent("prospect.converted", change, now));
+  } else if (d.to.stage === "prospect" && d.to.status === "qualified") {
+    out.push(newEvent("prospect.qualified", change, now));
+  } else if (d.from.stage === "prospect" && d.to.stage === "opportunity") {
+    out.push(newEvent("opportunity.created", change, now));
+  } else if (d.to.stage === "opportunity" && (d.to.status === "won" || d.to.status === "lost")) {
+    out.push(
+      newEvent(
+        d.to.status === "won" ? "opportunity.won" : "opportunity.lost",
+        { ...change, value: d.value, reason: d.reason },
+        now,
+      ),
+    );
+  }
+  return out;
+}
 
 /** The events an import decision announces, read from its audit entry (one source of truth). */
 export function eventsFromAudit(entry: AuditedDecision, now: Date): EventRow[] {
@@ -147,6 +198,14 @@ export function eventsFromAudit(entry: AuditedDecision, now: Date): EventRow[] {
         );
       }
       return out;
+    }
+    case "lead.transition":
+    case "lead.external_transition": {
+      const d = TransitionDetail.safeParse(entry.detail);
+      if (!d.success || !leadId) return [];
+      const observed =
+        d.data.observed_in ?? (entry.action === "lead.transition" ? "leadbridge" : "halopsa");
+      return transitionEvents(leadId, d.data, observed, now);
     }
     case "lead.suppressed": {
       const d = SuppressedDetail.safeParse(entry.detail);

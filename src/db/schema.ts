@@ -5,6 +5,7 @@ import type { RateLimits } from "../auth/rate-limit-policy";
 import type { Stage } from "../config/schema";
 import type { DedupKeyKind } from "../domain/dedup-key";
 import type { LeadSource } from "../domain/lead";
+import type { LeadLifecycleData } from "../domain/lifecycle";
 import type { SuppressionKind } from "../domain/suppression";
 
 /**
@@ -183,6 +184,11 @@ export const leads = sqliteTable(
     canonical: text("canonical", { mode: "json" }).notNull(),
     /** Values LeadBridge last wrote to the user and ticket, per field. */
     written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /**
+     * Lifecycle data gathered by transitions (src/lifecycle): the prospect's qualification data
+     * and the opportunity's sales data, as last written to the ticket.
+     */
+    lifecycle: text("lifecycle", { mode: "json" }).$type<LeadLifecycleData>(),
     /**
      * As on companies: an exclusive lease (src/pipeline/claims.ts): the run holding `claim_token` until
      * `claim_expires_at` (epoch ms) is the only one allowed to write this row to HaloPSA; a crashed
@@ -456,6 +462,57 @@ export const webhookAttempts = sqliteTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);
+
+export type HaloNoteState = "pending" | "written";
+
+/**
+ * The latest merge note (HaloPSA private Action) per lead (src/pipeline/merge-notes.ts): a note
+ * is `pending` from just before its POST until the import's batch records it `written`, so a
+ * retried chunk either skips it (same record, already written) or looks it up by its exact text
+ * before posting again — never two notes for one merge.
+ */
+export const mergeNotes = sqliteTable("merge_notes", {
+  leadId: text("lead_id").primaryKey(),
+  ticketId: integer("ticket_id").notNull(),
+  /** SHA-256 of the provider and the record merged (fetch time left out). */
+  digest: text("digest").notNull(),
+  note: text("note").notNull(),
+  state: text("state").$type<HaloNoteState>().notNull(),
+  haloActionId: integer("halo_action_id"),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const CALL_DIRECTIONS = ["outbound", "inbound"] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+/** The seed's CALL RECORD, logged against a lead, prospect or opportunity (src/calls/). */
+export const calls = sqliteTable(
+  "calls",
+  {
+    id: text("id").primaryKey(),
+    leadId: text("lead_id").notNull(),
+    /** The record's stage and status when the call was logged, before any automation. */
+    stage: text("stage").$type<Stage>().notNull(),
+    status: text("status").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    direction: text("direction").$type<CallDirection>().notNull(),
+    /** E.164. */
+    dialledNumber: text("dialled_number").notNull(),
+    durationSeconds: integer("duration_seconds").notNull(),
+    agent: text("agent").notNull(),
+    outcome: text("outcome").notNull(),
+    nextAction: text("next_action"),
+    nextActionDate: text("next_action_date"),
+    notes: text("notes"),
+    haloTicketId: integer("halo_ticket_id"),
+    haloActionId: integer("halo_action_id"),
+    /** What the call_outcomes / auto_promotion rules did, as `{from, to, rule}` steps. */
+    transitions: text("transitions", { mode: "json" }).$type<unknown[]>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("calls_lead_idx").on(t.leadId, t.id)],
 );
 
 /** Where a Do-Not-Contact entry is pushed (src/dnc): HaloPSA and each provider. */

@@ -6,9 +6,9 @@ import { z } from "zod";
  * so a subscriber that needs the whole record reads it (`GET /api/v1/leads/{id}`) and never acts
  * on a stale copy.
  *
- * Produced today: lead.*, contact.suppressed, job.completed, sync.failed, ping. The lifecycle
- * events (prospect.*, opportunity.*) are defined so subscribers can register for them; the
- * lifecycle transitions that produce them are not built yet.
+ * Produced: lead.*, contact.suppressed, job.completed, sync.failed, ping, and the lifecycle
+ * events (prospect.*, opportunity.*) from transitions (src/lifecycle, via the audit entries
+ * `lead.transition`, src/db/outbox-repo.ts).
  */
 export const EVENT_TYPES = [
   "lead.created",
@@ -60,8 +60,11 @@ const LeadStatusChanged = z.object({
   from: StageStatus,
   to: StageStatus,
   observed_in: z
-    .literal("halopsa")
-    .describe("Where the change was seen: a status set in HaloPSA, read back by an import"),
+    .enum(["halopsa", "leadbridge"])
+    .describe(
+      "Where the change was made: `halopsa` (set by hand in HaloPSA, read back by LeadBridge) " +
+        "or `leadbridge` (a lifecycle transition through the API or an automation rule)",
+    ),
 });
 
 const LeadSuppressed = z.object({
@@ -130,15 +133,17 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   "lead.created": "A new person was written to HaloPSA (client, site, user and lead ticket).",
   "lead.updated": "An import merged new data into a known lead's HaloPSA records.",
   "lead.status_changed":
-    "An import read back a lead ticket whose stage or status had changed in HaloPSA.",
+    "A lead's stage or status changed: a lifecycle transition, or a change made in HaloPSA and read back.",
   "lead.suppressed": "An imported lead was not written because it is on the Do-Not-Contact list.",
   "contact.suppressed":
     "An email, phone or domain was added to the Do-Not-Contact list (by the API or a provider opt-out).",
-  "prospect.qualified": "A lead became a qualified prospect. (Defined; not produced yet.)",
-  "prospect.converted": "A prospect was converted to an opportunity. (Defined; not produced yet.)",
-  "opportunity.created": "An opportunity was opened. (Defined; not produced yet.)",
-  "opportunity.won": "An opportunity was won. (Defined; not produced yet.)",
-  "opportunity.lost": "An opportunity was lost. (Defined; not produced yet.)",
+  "prospect.qualified": "A prospect met the qualification criteria (prospecting → qualified).",
+  "prospect.converted":
+    "An engaged lead was converted to a prospect (lead.engaged → prospect.new_prospect).",
+  "opportunity.created":
+    "A qualified prospect was promoted to an opportunity (prospect.qualified → opportunity.new_opportunity).",
+  "opportunity.won": "An opportunity was won (with its value and reason).",
+  "opportunity.lost": "An opportunity was lost (with its value and reason).",
   "job.completed": "A bulk import or provider-sync job finished (every lead has an outcome).",
   "sync.failed": "A scheduled or on-demand provider sync run ended with an error.",
   ping: "A test event sent by POST /api/v1/webhooks/{id}/test.",

@@ -80,6 +80,11 @@ export const TicketWrite = z.strictObject({
   opptel: str,
   oppvalue: z.number().nullish(),
   oppconversionprobability: z.number().nullish(),
+  // The opportunity fields lifecycle transitions write (Faults in halo-openapi.json).
+  oppcompetitors: str,
+  oppproductchosen: str,
+  oppreason: str,
+  oppconverteddate: str,
   /** Skip the ticket type's template (CIPP's create body, §3.3). */
   donotapplytemplateintheapi: z.boolean().optional(),
   _dont_fire_automations: z.boolean().optional(),
@@ -95,6 +100,9 @@ export const ActionWrite = z.strictObject({
   hiddenfromuser: z.boolean().optional(),
   new_status: id.optional(),
   sendemail: z.boolean().optional(),
+  /** When it happened (a logged call's time rather than the POST's), and hours spent. */
+  datetime: str,
+  timetaken: z.number().nonnegative().optional(),
 });
 
 export type ClientWrite = z.input<typeof ClientWrite>;

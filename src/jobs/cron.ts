@@ -1,3 +1,4 @@
+import { runAutomationSweep } from "../automation/sweep";
 import { refreshConfigCheck } from "../config-check/check";
 import { database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
@@ -98,6 +99,8 @@ export async function handleScheduled(
       ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
       ctx.waitUntil(sweepWebhooks(env, now).then(() => undefined));
       ctx.waitUntil(mirrorSyncFailures(env, now).then(() => undefined));
+      // Automation rules (auto_promotion): engaged leads with complete qualification data.
+      ctx.waitUntil(runAutomationSweep(env, now).then(() => undefined));
       // Do-Not-Contact pushes a dying Worker left pending (src/dnc).
       ctx.waitUntil(kickDncPropagation(env, now).then(() => undefined));
       return;

@@ -2,6 +2,7 @@ import type { IntegrationConfig } from "../config/schema";
 import { type CustomFieldValue, HALO_FIELDS } from "../domain/halo-mapping";
 import { AppError } from "../errors";
 import { haloClient } from "../halo/client";
+import { addActions } from "../halo/resources/actions";
 import { upsertClients } from "../halo/resources/clients";
 import { upsertSites } from "../halo/resources/sites";
 import { listTickets, upsertTickets } from "../halo/resources/tickets";
@@ -9,7 +10,7 @@ import { getUser, upsertUsers } from "../halo/resources/users";
 import type { TicketRecord, UserRecord } from "../halo/schemas";
 import { haloSettings } from "../halo/settings";
 import type { Halo } from "../halo/transport";
-import type { TicketWrite, UserWrite } from "../halo/writes";
+import type { ActionWrite, TicketWrite, UserWrite } from "../halo/writes";
 import type { HaloPort, HaloTicketView, HaloUserView } from "./halo-port";
 
 /**
@@ -71,6 +72,8 @@ export function haloPort(
       ),
     getTickets: (list) => getTicketsByIds(halo, list, customFieldIds(config)),
     getUsers: (list) => getEach(halo, list, getUser, userView),
+    addActions: (records: ActionWrite[], opts) =>
+      ids(addActions(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
   };
 }
 

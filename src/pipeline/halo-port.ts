@@ -5,6 +5,7 @@ import type {
   HaloTicketPayload,
   HaloUserPayload,
 } from "../domain/halo-mapping";
+import type { ActionWrite } from "../halo/writes";
 
 /**
  * What the import pipeline needs from HaloPSA, and nothing more. Implemented over the HaloPSA
@@ -36,6 +37,11 @@ export interface HaloPort {
   /** Current state of tickets and users, for the smart merge. Missing ids are left out. */
   getTickets(ids: number[]): Promise<Map<number, HaloTicketView>>;
   getUsers(ids: number[]): Promise<Map<number, HaloUserView>>;
+  /**
+   * Private notes (Actions) on tickets, one array POST per 100. `mayExist` looks each note up
+   * on its ticket by its exact text first, for notes an earlier attempt may have written.
+   */
+  addActions(records: ActionWrite[], opts?: CreateOptions): Promise<number[]>;
 }
 
 export interface CreateOptions {

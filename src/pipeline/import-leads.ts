@@ -11,8 +11,10 @@ import type { ImportContext } from "./context";
 import { createLeads } from "./create-leads";
 import { deferredOutcomes, dryRunCreates } from "./create-outcomes";
 import { mergeLeads } from "./merge-leads";
+import { writeMergeNotes } from "./merge-notes";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
+import { readBackTransitions } from "./read-back";
 import { applySuppressions } from "./suppress";
 import type { WorkItem } from "./work-item";
 
@@ -224,7 +226,11 @@ async function writePass(
     if (created.updateError === null) {
       statements.push(...merged.statements);
       outcomes.push(...merged.outcomes);
-      audit.push(...merged.audit);
+      // Moves made by hand in HaloPSA, read back by the merge, audited as lifecycle transitions.
+      const tickets = new Map(toMerge.map((it) => [it.existing?.id, it.existing?.haloTicketId]));
+      audit.push(...readBackTransitions(merged.audit, (id) => tickets.get(id) ?? null));
+      // HaloPSA took the updates: the merges' private notes, one Actions POST, best-effort.
+      statements.push(...(await writeMergeNotes(ctx, toMerge, merged.audit)));
     } else {
       const error = { code: "EXTERNAL_API_ERROR", message: created.updateError };
       outcomes.push(

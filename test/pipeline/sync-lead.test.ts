@@ -160,7 +160,9 @@ describe("POST /sync/leads", () => {
     const audit = await api<AuditEntries>(`/audit?lead_id=${first.body.lead_id}`, {
       headers: auth,
     });
-    const entry = audit.body.entries[0];
+    // Newest first: the hand move read back (not one arrow: Researching was skipped), then the merge.
+    expect(audit.body.entries[0]?.action).toBe("lead.external_transition");
+    const entry = audit.body.entries[1];
     expect(entry?.action).toBe("lead.preserved");
     expect(entry?.rule).toBe("stage_advanced");
     expect(entry?.detail.fields_preserved).toContain("user.title");

@@ -34,9 +34,11 @@ describe("the TypeScript SDK in the Workers runtime", () => {
     await expect(client.leads.sync({ source: "generic", email: "nope" })).rejects.toBeInstanceOf(
       ValidationError,
     );
-    await expect(client.prospects.convert(result.lead_id ?? "")).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      client.prospects.convert("ld_00000000000000000000000000", {
+        qualification_data: { fit_score: 85 },
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("uploads a CSV stream and verifies a webhook with WebCrypto", async () => {

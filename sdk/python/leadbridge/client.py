@@ -239,8 +239,8 @@ class Prospects:
         self._t = t
 
     def convert(self, lead_id: str, qualification_data: Optional[JSON] = None, conversion_options: Optional[JSON] = None) -> JSON:
-        """``POST /prospects/convert/{lead_id}`` as the seed documents it. The lifecycle routes
-        are not served yet: until they are, this raises ``NotFoundError``."""
+        """``POST /prospects/convert/{lead_id}`` as the seed documents it: an engaged lead becomes
+        a prospect. An unknown lead raises ``NotFoundError``."""
         body: JSON = {}
         if qualification_data is not None:
             body["qualification_data"] = qualification_data

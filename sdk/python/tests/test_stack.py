@@ -66,7 +66,7 @@ class StackTest(unittest.TestCase):
         self.assertEqual(seen[-1], 120)
         self.assertEqual(seen, sorted(seen))
 
-    def test_convert_is_a_typed_404_until_the_lifecycle_routes_exist(self) -> None:
+    def test_convert_of_an_unknown_lead_is_a_typed_404(self) -> None:
         with self.assertRaises(NotFoundError) as ctx:
             self.client.prospects.convert("ld_00000000000000000000000000", qualification_data={"fit_score": 85})
         self.assertEqual(ctx.exception.status, 404)

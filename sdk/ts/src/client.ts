@@ -13,6 +13,11 @@ type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
 }
   ? R
   : never;
+type Created<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 201: { content: { "application/json": infer R } } };
+}
+  ? R
+  : never;
 type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
   parameters: { query?: infer Q };
 }
@@ -154,6 +159,14 @@ class Leads {
     return (await this.t.request<Schemas["LeadDetail"]>("GET", `/leads/${encodeURIComponent(id)}`))
       .data;
   }
+
+  /** `PUT /leads/{id}/status`: one arrow of the lead state machine (409 lists the allowed ones). */
+  async setStatus(id: string, body: Json<"/api/v1/leads/{id}/status", "put">) {
+    const path = `/leads/${encodeURIComponent(id)}/status`;
+    return (
+      await this.t.request<Ok<"/api/v1/leads/{id}/status", "put">>("PUT", path, { json: body })
+    ).data;
+  }
 }
 
 function toSyncRequest(lead: FlatLead): SyncLeadRequest {
@@ -201,25 +214,67 @@ class Jobs {
   }
 }
 
-export interface ConvertRequest {
-  qualification_data?: Record<string, unknown>;
-  conversion_options?: Record<string, unknown>;
-}
+export type ConvertRequest = Json<"/api/v1/prospects/convert/{lead_id}", "post">;
+export type ConvertResult = Created<"/api/v1/prospects/convert/{lead_id}", "post">;
+export type OpportunityRequest = Json<"/api/v1/opportunities", "post">;
+export type OpportunityResult = Created<"/api/v1/opportunities", "post">;
 
 class Prospects {
   constructor(private readonly t: Transport) {}
 
   /**
-   * `POST /prospects/convert/{lead_id}` as the seed documents it. The lifecycle routes are not
-   * served yet: until they are, this throws a `NotFoundError` (code `RESOURCE_NOT_FOUND`).
+   * `POST /prospects/convert/{lead_id}` as the seed documents it: an engaged lead becomes a
+   * prospect (`qualification_data` needs the five criteria; with
+   * `conversion_options.create_opportunity` an opportunity at once). An unknown lead throws
+   * `NotFoundError`; a lead not at `engaged` throws the 409 `INVALID_TRANSITION` error.
    */
-  async convert(leadId: string, body: ConvertRequest = {}): Promise<Record<string, unknown>> {
+  async convert(leadId: string, body: ConvertRequest): Promise<ConvertResult> {
+    const path = `/prospects/convert/${encodeURIComponent(leadId)}`;
+    return (await this.t.request<ConvertResult>("POST", path, { json: body })).data;
+  }
+
+  async list(query: Query<"/api/v1/prospects", "get"> = {}) {
+    return (await this.t.request<Ok<"/api/v1/prospects", "get">>("GET", "/prospects", { query }))
+      .data;
+  }
+
+  async get(id: string) {
+    const path = `/prospects/${encodeURIComponent(id)}`;
+    return (await this.t.request<Ok<"/api/v1/prospects/{id}", "get">>("GET", path)).data;
+  }
+
+  /** `PUT /prospects/{id}/status`; `qualified` needs the five criteria (409 names what is missing). */
+  async setStatus(id: string, body: Json<"/api/v1/prospects/{id}/status", "put">) {
+    const path = `/prospects/${encodeURIComponent(id)}/status`;
     return (
-      await this.t.request<Record<string, unknown>>(
-        "POST",
-        `/prospects/convert/${encodeURIComponent(leadId)}`,
-        { json: body },
-      )
+      await this.t.request<Ok<"/api/v1/prospects/{id}/status", "put">>("PUT", path, { json: body })
+    ).data;
+  }
+}
+
+class Opportunities {
+  constructor(private readonly t: Transport) {}
+
+  /** `POST /opportunities` from a qualified prospect. */
+  async create(body: OpportunityRequest): Promise<OpportunityResult> {
+    return (await this.t.request<OpportunityResult>("POST", "/opportunities", { json: body })).data;
+  }
+
+  async list(query: Query<"/api/v1/opportunities", "get"> = {}) {
+    const path = "/opportunities";
+    return (await this.t.request<Ok<"/api/v1/opportunities", "get">>("GET", path, { query })).data;
+  }
+
+  async get(id: string) {
+    const path = `/opportunities/${encodeURIComponent(id)}`;
+    return (await this.t.request<Ok<"/api/v1/opportunities/{id}", "get">>("GET", path)).data;
+  }
+
+  /** `PUT /opportunities/{id}`: progress, won or lost (both need their reason). */
+  async update(id: string, body: Json<"/api/v1/opportunities/{id}", "put">) {
+    const path = `/opportunities/${encodeURIComponent(id)}`;
+    return (
+      await this.t.request<Ok<"/api/v1/opportunities/{id}", "put">>("PUT", path, { json: body })
     ).data;
   }
 }
@@ -294,6 +349,7 @@ export class HaloIntegration {
   readonly leads: Leads;
   readonly jobs: Jobs;
   readonly prospects: Prospects;
+  readonly opportunities: Opportunities;
   readonly suppressions: Suppressions;
   readonly keys: Keys;
   readonly webhooks: Webhooks;
@@ -304,6 +360,7 @@ export class HaloIntegration {
     this.jobs = new Jobs(this.transport);
     this.leads = new Leads(this.transport, this.jobs);
     this.prospects = new Prospects(this.transport);
+    this.opportunities = new Opportunities(this.transport);
     this.suppressions = new Suppressions(this.transport);
     this.keys = new Keys(this.transport);
     this.webhooks = new Webhooks();

@@ -98,8 +98,57 @@ describe("HaloIntegration against the running service", () => {
     expect(job.by_action.created).toBe(1);
   });
 
-  it("surfaces prospects.convert's 404 as a typed error until the lifecycle routes exist", async () => {
-    const err = await client.prospects.convert("ld_00000000000000000000000000").catch((e) => e);
+  it("carries a lead through convert, qualification and an opportunity to won", async () => {
+    const { lead_id: id } = await client.leads.sync({
+      source: "generic",
+      first_name: "Katherine",
+      last_name: "Johnson",
+      email: "katherine@orbit-sdk.example",
+      company: "Orbit Sdk",
+      website: "https://orbit-sdk.example",
+    });
+    for (const status of ["researching", "contacted", "engaged"] as const) {
+      const moved = await client.leads.setStatus(id, { status, reason: "sdk test" });
+      expect(moved.to).toEqual({ stage: "lead", status });
+    }
+    // A lead cannot skip to a prospect's states: a typed conflict listing what is allowed.
+    const early = await client.leads.setStatus(id, { status: "new_lead" }).catch((e) => e);
+    expect(early).toBeInstanceOf(LeadBridgeError);
+    expect(early.status).toBe(409);
+
+    const converted = await client.prospects.convert(id, {
+      qualification_data: {
+        pain_points: "Patch backlog",
+        qualified_services: "Managed patching",
+        decision_maker: true,
+        budget_range: "20000-40000",
+        timeframe: "Q1",
+        fit_score: 82,
+      },
+    });
+    expect(converted.to).toEqual({ stage: "prospect", status: "new_prospect" });
+    expect(converted.halopsa.ticket_id).toBeGreaterThan(0);
+    await client.prospects.setStatus(id, { status: "prospecting" });
+    const qualified = await client.prospects.setStatus(id, { status: "qualified" });
+    expect(qualified.to).toEqual({ stage: "prospect", status: "qualified" });
+
+    const opened = await client.opportunities.create({
+      prospect_id: id,
+      opportunity_data: { value: 30000, probability: 60, expected_close_date: "2027-03-31" },
+    });
+    expect(opened.to).toEqual({ stage: "opportunity", status: "new_opportunity" });
+    for (const status of ["progressing", "negotiation"] as const) {
+      await client.opportunities.update(id, { status });
+    }
+    const won = await client.opportunities.update(id, { status: "won", reason: "Signed" });
+    expect(won.to).toEqual({ stage: "opportunity", status: "won" });
+    expect((await client.opportunities.get(id)).status).toBe("won");
+  });
+
+  it("surfaces prospects.convert's 404 for an unknown lead as a typed error", async () => {
+    const err = await client.prospects
+      .convert("ld_00000000000000000000000000", { qualification_data: { fit_score: 85 } })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toBeInstanceOf(LeadBridgeError);
     expect(err.status).toBe(404);

@@ -598,6 +598,202 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a lead's status
+         * @description Moves the lead along the seed's lead lifecycle (new_lead → researching → contacted → engaged | no_interest | do_not_contact; researching → invalid_data). The HaloPSA ticket's status changes in one POST and a private note records who and why. HaloPSA is the system of record: a status changed there by hand is adopted first (`external_transition`).
+         */
+        put: operations["putLeadsByIdStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prospects/convert/{lead_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Convert an engaged lead to a prospect
+         * @description From `lead.engaged` only. The same HaloPSA ticket changes type and status (one POST) and gets CF_201–206 from `qualification_data`; contact, company, source and enrichment stay as they are. All five criteria must be recorded (pain points, budget range, decision-maker access, timeframe, fit score); each missing one is named in `details.missing`. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["postProspectsConvertByLeadId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prospects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List prospects */
+        get: operations["getProspects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prospects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One prospect, with its qualification data */
+        get: operations["getProspectsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prospects/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a prospect's status
+         * @description new_prospect → prospecting → qualified | disqualified. `qualified` needs the five criteria met (fit score ≥ 70) and the required prospect fields (`qualified_services` too), from the stored qualification data merged with `qualification_data`; each missing one is named in `details.missing`.
+         */
+        put: operations["putProspectsByIdStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List opportunities */
+        get: operations["getOpportunities"];
+        put?: never;
+        /**
+         * Open an opportunity from a qualified prospect
+         * @description From `prospect.qualified` only. The same HaloPSA ticket becomes the opportunity type (HaloPSA's opportunities are tickets): one POST sets type, status, `oppvalue`, `oppconversionprobability`, `oppproductchosen`, `oppcompetitors`, `oppconverteddate` and CF_301–303; qualification data and everything before stays. Value, probability, expected close date and products/services are required, each missing one named. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["postOpportunities"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One opportunity, with its sales and qualification data */
+        get: operations["getOpportunitiesById"];
+        /**
+         * Update an opportunity's status and sales data
+         * @description Changes the status along the seed's arrows and/or the sales data, in one HaloPSA POST. `won` and `lost` need `reason` (or `notes`).
+         */
+        put: operations["putOpportunitiesById"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lifecycle/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply up to 100 status transitions at once
+         * @description Each item is checked against the lifecycle state machine on its own and answered in `results` (a refused item carries the error a single route would give: `INVALID_TRANSITION` with `details.allowed`, `VALIDATION_ERROR` naming each missing requirement, `RESOURCE_NOT_FOUND`, `CONFLICT`). HaloPSA cost for the whole batch: one ticket read, one ticket POST and one notes POST. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["postLifecycleTransitions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a call to a lead, prospect or opportunity
+         * @description Stores the call (the seed's CALL RECORD) and writes it as a private note (Action) on the record's HaloPSA ticket, in one HaloPSA call. Name the record with exactly one of `lead_id`, `prospect_id`, `opportunity_id`. With the `call_outcomes` rule on, the outcome may move the record along the lifecycle's arrows (a first call claims a new lead; a conversation makes it contacted; interest makes it engaged…), and `auto_promotion` may then convert an engaged lead; `automation` says what happened. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["postCalls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead's calls, newest first
+         * @description Calls logged against the record at any stage (lead, prospect, opportunity).
+         */
+        get: operations["getLeadsByIdCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback": {
         parameters: {
             query?: never;
@@ -671,7 +867,7 @@ export interface webhooks {
         put?: never;
         /**
          * lead.status_changed
-         * @description An import read back a lead ticket whose stage or status had changed in HaloPSA. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A lead's stage or status changed: a lifecycle transition, or a change made in HaloPSA and read back. Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookLeadStatusChanged"];
         delete?: never;
@@ -731,7 +927,7 @@ export interface webhooks {
         put?: never;
         /**
          * prospect.qualified
-         * @description A lead became a qualified prospect. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A prospect met the qualification criteria (prospecting → qualified). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookProspectQualified"];
         delete?: never;
@@ -751,7 +947,7 @@ export interface webhooks {
         put?: never;
         /**
          * prospect.converted
-         * @description A prospect was converted to an opportunity. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An engaged lead was converted to a prospect (lead.engaged → prospect.new_prospect). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookProspectConverted"];
         delete?: never;
@@ -771,7 +967,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.created
-         * @description An opportunity was opened. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description A qualified prospect was promoted to an opportunity (prospect.qualified → opportunity.new_opportunity). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityCreated"];
         delete?: never;
@@ -791,7 +987,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.won
-         * @description An opportunity was won. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An opportunity was won (with its value and reason). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityWon"];
         delete?: never;
@@ -811,7 +1007,7 @@ export interface webhooks {
         put?: never;
         /**
          * opportunity.lost
-         * @description An opportunity was lost. (Defined; not produced yet.) Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
+         * @description An opportunity was lost (with its value and reason). Verify the signature over the raw body before parsing; dedupe on `id`; ordering is not guaranteed.
          */
         post: operations["postWebhookOpportunityLost"];
         delete?: never;
@@ -940,10 +1136,10 @@ export interface components {
                     status: string;
                 };
                 /**
-                 * @description Where the change was seen: a status set in HaloPSA, read back by an import
+                 * @description Where the change was made: `halopsa` (set by hand in HaloPSA, read back by LeadBridge) or `leadbridge` (a lifecycle transition through the API or an automation rule)
                  * @enum {string}
                  */
-                observed_in: "halopsa";
+                observed_in: "halopsa" | "leadbridge";
             };
         };
         WebhookEvent_lead_suppressed: {
@@ -1199,7 +1395,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "EXTERNAL_API_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "VALIDATION_ERROR" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_TRANSITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "EXTERNAL_API_ERROR" | "SERVICE_UNAVAILABLE";
                 message: string;
                 details: {
                     [key: string]: unknown;
@@ -1370,6 +1566,10 @@ export interface components {
                 on_deleted: "recreate" | "skip";
                 /** @default false */
                 mirror_errors: boolean;
+                /** @default true */
+                transition_notes: boolean;
+                /** @default true */
+                merge_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -1537,6 +1737,13 @@ export interface components {
             jobs: {
                 /** @default 180 */
                 stall_seconds: number;
+            };
+            /** @default {} */
+            automation: {
+                /** @default true */
+                auto_promotion: boolean;
+                /** @default true */
+                call_outcomes: boolean;
             };
             /** @description 0 until the first change */
             version: number;
@@ -1714,6 +1921,10 @@ export interface components {
                 on_deleted: "recreate" | "skip";
                 /** @default false */
                 mirror_errors: boolean;
+                /** @default true */
+                transition_notes: boolean;
+                /** @default true */
+                merge_notes: boolean;
             };
             /** @default {} */
             providers: {
@@ -1881,6 +2092,13 @@ export interface components {
             jobs: {
                 /** @default 180 */
                 stall_seconds: number;
+            };
+            /** @default {} */
+            automation: {
+                /** @default true */
+                auto_promotion: boolean;
+                /** @default true */
+                call_outcomes: boolean;
             };
             /** @description 0 until the first change */
             version: number;
@@ -2569,6 +2787,322 @@ export interface components {
                 /** @description What the writer recorded with the entry */
                 context?: unknown;
             };
+        };
+        TransitionOutcome: {
+            lead_id: string;
+            /** @description False when the record already was there */
+            changed: boolean;
+            from: components["schemas"]["LifecycleState"];
+            to: components["schemas"]["LifecycleState"];
+            /** @description Each state passed through, `to` last */
+            steps: components["schemas"]["LifecycleState"][];
+            /** @description HaloPSA showed another state than LeadBridge had (changed by hand there); it was adopted first */
+            external_transition: {
+                from: components["schemas"]["LifecycleState"];
+                to: components["schemas"]["LifecycleState"];
+            } | null;
+            halopsa: {
+                ticket_id: number;
+                note_ids: number[];
+            };
+            /** @description Why the HaloPSA notes could not be written (the transition stands) */
+            note_error: string | null;
+        };
+        LifecycleState: {
+            stage: string;
+            status: string;
+        };
+        /**
+         * @example {
+         *       "status": "researching",
+         *       "reason": "Claimed for research"
+         *     }
+         */
+        LeadStatusUpdate: {
+            /** @enum {string} */
+            status: "new_lead" | "researching" | "contacted" | "engaged" | "no_interest" | "do_not_contact" | "invalid_data";
+            /** @description Why; shown in the HaloPSA note and the audit */
+            reason?: string;
+            /** @description The next step */
+            next_action?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             * @example 2024-03-15
+             */
+            next_action_date?: string;
+        };
+        ProspectConversionResult: components["schemas"]["TransitionOutcome"] & {
+            prospect: components["schemas"]["Prospect"];
+        };
+        Prospect: components["schemas"]["Lead"] & {
+            qualification_data: {
+                [key: string]: unknown;
+            } | null;
+            opportunity_data: {
+                [key: string]: unknown;
+            } | null;
+            next_action: string | null;
+            next_action_date: string | null;
+        };
+        ProspectConversion: {
+            qualification_data: components["schemas"]["QualificationData"];
+            /** @default {} */
+            conversion_options: {
+                /**
+                 * @description Also qualify the prospect and open the opportunity (new_prospect → prospecting → qualified → new_opportunity, each step checked): needs all five criteria met and `opportunity_data`
+                 * @default false
+                 */
+                create_opportunity: boolean;
+                /**
+                 * @description The team is told through the private note on the HaloPSA ticket (config `halopsa.transition_notes`); accepted for the seed's shape
+                 * @default true
+                 */
+                notify_team: boolean;
+            };
+            opportunity_data?: components["schemas"]["OpportunityData"];
+            /** @description Why; shown in the HaloPSA note and the audit */
+            reason?: string;
+        };
+        /**
+         * @example {
+         *       "pain_points": "Need better data analytics",
+         *       "qualified_services": "Managed analytics",
+         *       "decision_maker": true,
+         *       "budget_range": "50000-100000",
+         *       "timeframe": "Q3 2024",
+         *       "fit_score": 85
+         *     }
+         */
+        QualificationData: {
+            /** @description Confirmed pain points (CF_201) */
+            pain_points?: string;
+            /** @description Services that match the prospect's needs (CF_202) */
+            qualified_services?: string;
+            /** @description Decision-maker access: a name, or true/false (CF_203) */
+            decision_maker?: boolean | string;
+            /** @description Budget range (CF_204) */
+            budget_range?: string;
+            /** @description Implementation timeframe (CF_205) */
+            timeframe?: string;
+            /** @description Fit score 0-100 (CF_206); qualified needs at least 70 */
+            fit_score?: number;
+            /** @description Qualification notes */
+            notes?: string;
+        };
+        /**
+         * @example {
+         *       "value": 75000,
+         *       "probability": 60,
+         *       "expected_close_date": "2024-03-15",
+         *       "products_services": "Managed analytics, onboarding",
+         *       "competitors": "Competitor A, Competitor B"
+         *     }
+         */
+        OpportunityData: {
+            /** @description Opportunity value (oppvalue) */
+            value?: number;
+            /** @description Probability % (oppconversionprobability) */
+            probability?: number;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             * @example 2024-03-15
+             */
+            expected_close_date?: string;
+            /** @description Products/services (CF_301, oppproductchosen) */
+            products_services?: string;
+            /** @description Quotes/proposals (CF_302) */
+            quotes_proposals?: string;
+            /** @description Competitors (CF_303, oppcompetitors) */
+            competitors?: string;
+        };
+        /**
+         * @example {
+         *       "status": "qualified",
+         *       "reason": "Meets all qualification criteria",
+         *       "next_action": "Schedule discovery call",
+         *       "next_action_date": "2024-02-01"
+         *     }
+         */
+        ProspectStatusUpdate: {
+            /** @enum {string} */
+            status: "new_prospect" | "prospecting" | "qualified" | "disqualified";
+            /** @description Why; shown in the HaloPSA note and the audit */
+            reason?: string;
+            qualification_data?: components["schemas"]["QualificationData"] & unknown;
+            /** @description The next step */
+            next_action?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             * @example 2024-03-15
+             */
+            next_action_date?: string;
+        };
+        OpportunityResult: components["schemas"]["TransitionOutcome"] & {
+            opportunity: components["schemas"]["Opportunity"];
+        };
+        Opportunity: components["schemas"]["Lead"] & {
+            qualification_data: {
+                [key: string]: unknown;
+            } | null;
+            opportunity_data: {
+                [key: string]: unknown;
+            } | null;
+            next_action: string | null;
+            next_action_date: string | null;
+        };
+        OpportunityCreate: {
+            prospect_id: string;
+            opportunity_data: components["schemas"]["OpportunityData"];
+            /** @description Why; shown in the HaloPSA note and the audit */
+            reason?: string;
+        };
+        /**
+         * @example {
+         *       "status": "negotiation",
+         *       "value": 80000,
+         *       "probability": 75,
+         *       "notes": "Customer requested custom terms"
+         *     }
+         */
+        OpportunityUpdate: {
+            /** @description Opportunity value (oppvalue) */
+            value?: number;
+            /** @description Probability % (oppconversionprobability) */
+            probability?: number;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             * @example 2024-03-15
+             */
+            expected_close_date?: string;
+            /** @description Products/services (CF_301, oppproductchosen) */
+            products_services?: string;
+            /** @description Quotes/proposals (CF_302) */
+            quotes_proposals?: string;
+            /** @description Competitors (CF_303, oppcompetitors) */
+            competitors?: string;
+            /**
+             * @description new_opportunity → progressing → negotiation → won | lost; omit to update data only
+             * @enum {string}
+             */
+            status?: "new_opportunity" | "progressing" | "negotiation" | "won" | "lost";
+            /** @description Why; won and lost require it (their Win/Loss Reason, CF_304 and oppreason) */
+            reason?: string;
+            /** @description The seed's notes: written with the change as a HaloPSA private note */
+            notes?: string;
+        };
+        TransitionBatchResult: {
+            succeeded: number;
+            failed: number;
+            results: {
+                index: number;
+                lead_id: string;
+                ok: boolean;
+                outcome?: components["schemas"]["TransitionOutcome"] & unknown;
+                /** @description When not `ok`: why, with the code and details a single route would answer */
+                error?: {
+                    code: string;
+                    message: string;
+                    details: {
+                        [key: string]: unknown;
+                    } | null;
+                };
+            }[];
+        };
+        /**
+         * @example {
+         *       "transitions": [
+         *         {
+         *           "lead_id": "ld_01j9z8x7w6v5t4s3r2q1p0n9m8",
+         *           "to": "lead.researching",
+         *           "reason": "Claimed"
+         *         }
+         *       ]
+         *     }
+         */
+        TransitionBatch: {
+            transitions: {
+                lead_id: string;
+                /**
+                 * @description The target as `stage.status`
+                 * @enum {string}
+                 */
+                to: "lead.new_lead" | "lead.researching" | "lead.contacted" | "lead.engaged" | "lead.no_interest" | "lead.do_not_contact" | "lead.invalid_data" | "prospect.new_prospect" | "prospect.prospecting" | "prospect.qualified" | "prospect.disqualified" | "opportunity.new_opportunity" | "opportunity.progressing" | "opportunity.negotiation" | "opportunity.won" | "opportunity.lost";
+                /** @description Why; shown in the HaloPSA note and the audit */
+                reason?: string;
+                qualification_data?: components["schemas"]["QualificationData"];
+                opportunity_data?: components["schemas"]["OpportunityData"];
+            }[];
+        };
+        Call: {
+            id: string;
+            /** @description The lead, prospect or opportunity called */
+            lead_id: string;
+            /** @description The record's stage when the call was logged */
+            stage: string;
+            /** @description The record's status when the call was logged */
+            status: string;
+            occurred_at: string;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            /** @description E.164 */
+            dialled_number: string;
+            duration_seconds: number;
+            agent: string;
+            /** @enum {string} */
+            outcome: "no_answer" | "voicemail" | "busy" | "wrong_number" | "connected" | "callback_requested" | "interested" | "meeting_booked" | "not_interested" | "do_not_call";
+            next_action: string | null;
+            next_action_date: string | null;
+            notes: string | null;
+            halopsa: {
+                ticket_id: number | null;
+                action_id: number | null;
+            };
+            /** @description What the automation rules did after the call (call_outcomes, auto_promotion) */
+            automation: components["schemas"]["AutomationStep"][];
+            created_by: string;
+            created_at: string;
+        };
+        AutomationStep: {
+            /** @enum {string} */
+            rule: "call_outcomes" | "auto_promotion";
+            from: {
+                stage: string;
+                status: string;
+            };
+            to: {
+                stage: string;
+                status: string;
+            };
+            applied: boolean;
+            reason?: string;
+        };
+        CreateCall: {
+            lead_id?: string;
+            prospect_id?: string;
+            opportunity_id?: string;
+            /**
+             * Format: date-time
+             * @description Date and time (ISO)
+             */
+            occurred_at: string;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            /** @description Stored in E.164; a number without + is read in default_country, else the company's */
+            dialled_number: string;
+            /** @description ISO country for a dialled number written without + */
+            default_country?: string;
+            duration_seconds: number;
+            agent: string;
+            /** @enum {string} */
+            outcome: "no_answer" | "voicemail" | "busy" | "wrong_number" | "connected" | "callback_requested" | "interested" | "meeting_booked" | "not_interested" | "do_not_call";
+            next_action?: string;
+            /** Format: date */
+            next_action_date?: string;
+            notes?: string;
         };
         ProviderFeedback: {
             id: string;
@@ -6519,6 +7053,1490 @@ export interface operations {
             };
             /** @description The API key lacks the required scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putLeadsByIdStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadStatusUpdate"];
+            };
+        };
+        responses: {
+            /** @description The status changed (or already was this one) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionOutcome"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No lead (prospect, opportunity) with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INVALID_TRANSITION`: not one of the lifecycle's arrows from where the record stands; `details.current` and `details.allowed` say where it is and where it may go. `CONFLICT`: another import or transition is writing the record (retry after `Retry-After`), or it has no HaloPSA ticket (`details.reason`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postProspectsConvertByLeadId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours replay the stored 2xx answer (with `Idempotent-Replayed: true`); the same key with another body is 422; a request still running with the key is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProspectConversion"];
+            };
+        };
+        responses: {
+            /** @description Converted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProspectConversionResult"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No lead (prospect, opportunity) with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still being processed. `INVALID_TRANSITION`: not one of the lifecycle's arrows from where the record stands; `details.current` and `details.allowed` say where it is and where it may go. `CONFLICT`: another import or transition is writing the record (retry after `Retry-After`), or it has no HaloPSA ticket (`details.reason`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProspects: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+                status?: "new_prospect" | "prospecting" | "qualified" | "disqualified";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        prospects: components["schemas"]["Prospect"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProspectsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The prospect */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prospect"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putProspectsByIdStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProspectStatusUpdate"];
+            };
+        };
+        responses: {
+            /** @description The status changed (or already was this one) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionOutcome"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No lead (prospect, opportunity) with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INVALID_TRANSITION`: not one of the lifecycle's arrows from where the record stands; `details.current` and `details.allowed` say where it is and where it may go. `CONFLICT`: another import or transition is writing the record (retry after `Retry-After`), or it has no HaloPSA ticket (`details.reason`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpportunities: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+                status?: "new_opportunity" | "progressing" | "negotiation" | "won" | "lost";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        opportunities: components["schemas"]["Opportunity"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOpportunities: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours replay the stored 2xx answer (with `Idempotent-Replayed: true`); the same key with another body is 422; a request still running with the key is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityCreate"];
+            };
+        };
+        responses: {
+            /** @description Opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityResult"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No lead (prospect, opportunity) with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still being processed. `INVALID_TRANSITION`: not one of the lifecycle's arrows from where the record stands; `details.current` and `details.allowed` say where it is and where it may go. `CONFLICT`: another import or transition is writing the record (retry after `Retry-After`), or it has no HaloPSA ticket (`details.reason`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpportunitiesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The opportunity */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putOpportunitiesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityResult"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No lead (prospect, opportunity) with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INVALID_TRANSITION`: not one of the lifecycle's arrows from where the record stands; `details.current` and `details.allowed` say where it is and where it may go. `CONFLICT`: another import or transition is writing the record (retry after `Retry-After`), or it has no HaloPSA ticket (`details.reason`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postLifecycleTransitions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours replay the stored 2xx answer (with `Idempotent-Replayed: true`); the same key with another body is 422; a request still running with the key is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionBatch"];
+            };
+        };
+        responses: {
+            /** @description Every item's outcome, in request order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionBatchResult"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No lead (prospect, opportunity) with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still being processed. `INVALID_TRANSITION`: not one of the lifecycle's arrows from where the record stands; `details.current` and `details.allowed` say where it is and where it may go. `CONFLICT`: another import or transition is writing the record (retry after `Retry-After`), or it has no HaloPSA ticket (`details.reason`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the key was used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours replay the stored 2xx answer (with `Idempotent-Replayed: true`); the same key with another body is 422; a request still running with the key is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCall"];
+            };
+        };
+        responses: {
+            /** @description Logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The record has no HaloPSA ticket yet, its stage is not the one the id was given as, or the `Idempotency-Key` is in use by a request still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not of a media type the route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA or a provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description HaloPSA's rate limit is spent or HaloPSA is not configured; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeadsByIdCalls: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calls: components["schemas"]["Call"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            /** @description Invalid input; `details.field` names the field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
