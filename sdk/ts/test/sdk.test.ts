@@ -134,7 +134,12 @@ describe("HaloIntegration against the running service", () => {
 
     const opened = await client.opportunities.create({
       prospect_id: id,
-      opportunity_data: { value: 30000, probability: 60, expected_close_date: "2027-03-31" },
+      opportunity_data: {
+        value: 30000,
+        probability: 60,
+        expected_close_date: "2027-03-31",
+        products_services: "Managed patching",
+      },
     });
     expect(opened.to).toEqual({ stage: "opportunity", status: "new_opportunity" });
     for (const status of ["progressing", "negotiation"] as const) {
