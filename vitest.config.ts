@@ -65,6 +65,8 @@ export default defineConfig(async () => {
           test: {
             name: "app",
             include: ["test/**/*.test.ts"],
+            // The dashboard's browser test runs in Node (its own project below).
+            exclude: ["test/browser/**", "**/node_modules/**"],
             // Correctness tests, not timing ones: on a 2-core CI machine a file's first request
             // (a cold isolate, a new sandbox tenant) can take longer than vitest's 5 s default.
             testTimeout: 30_000,
@@ -84,6 +86,18 @@ export default defineConfig(async () => {
             testTimeout: 120_000,
             hookTimeout: 180_000,
             globalSetup: ["./sdk/ts/test/setup/stack.ts"],
+          },
+        },
+        {
+          // The dashboard in headless Chromium (Debian's package, driven by playwright-core)
+          // against a real stack loaded with `npm start`'s demo data.
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 60_000,
+            hookTimeout: 240_000,
+            globalSetup: ["./test/browser/stack.ts"],
           },
         },
       ],

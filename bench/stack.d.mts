@@ -7,4 +7,8 @@ export interface Stack {
   key: string;
   stop: () => void;
 }
-export function startStack(options: { tenant: string }): Promise<Stack>;
+export function startStack(options: {
+  tenant: string;
+  /** Extra Worker variables for the service (`--var NAME:value`). */
+  vars?: Record<string, string>;
+}): Promise<Stack>;

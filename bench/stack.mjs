@@ -49,7 +49,7 @@ async function waitFor(url, timeoutMs) {
   }
 }
 
-export async function startStack({ tenant }) {
+export async function startStack({ tenant, vars = {} }) {
   const state = mkdtempSync(path.join(tmpdir(), "leadbridge-bench-"));
   const [servicePort, sandboxPort] = [await freePort(), await freePort()];
   // Each wrangler dev also opens an inspector port (9229 by default): two would collide.
@@ -116,6 +116,8 @@ export async function startStack({ tenant }) {
         // `--webhooks N` subscribes the sandbox's echo receiver, plain http on 127.0.0.1.
         "--var",
         "ALLOW_LOCAL_HTTP:true",
+        // Extra Worker variables, e.g. the sandbox's provider keys for a run of the demo.
+        ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
       ],
       {
         cwd: ROOT,

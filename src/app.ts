@@ -6,12 +6,15 @@ import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
 import { bodyGuard } from "./middleware/body-guard";
 import { answerOptions, corsPolicy, securityHeaders } from "./middleware/http-hygiene";
+import { metrics } from "./middleware/metrics";
 import { outboxKick } from "./middleware/outbox-kick";
 import { requestId } from "./middleware/request-id";
+import { analyticsRoutes } from "./routes/analytics";
 import { auditRoutes } from "./routes/audit";
 import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
+import { dashboardRoutes } from "./routes/dashboard";
 import { DOCS_CSP, renderDocs, SCALAR_SCRIPT } from "./routes/docs";
 import { errorsRoutes } from "./routes/errors";
 import { feedbackRoutes } from "./routes/feedback";
@@ -52,6 +55,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/audit", auditRoutes);
   api.route("/webhooks", webhooksRoutes);
   api.route("/errors", errorsRoutes);
+  api.route("/analytics", analyticsRoutes);
   api.route("/leads", leadStatusRoutes);
   api.route("/prospects", prospectsRoutes);
   api.route("/opportunities", opportunitiesRoutes);
@@ -71,6 +75,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // bodies before a validator tries to parse them.
   app.use("*", requestId);
   app.use("*", securityHeaders);
+  // Every API answer is counted for /analytics/performance, errors and preflights included.
+  app.use(`${API_PREFIX}/*`, metrics);
   app.use(`${API_PREFIX}/*`, corsPolicy(routes));
   app.use(`${API_PREFIX}/*`, answerOptions(routes));
   app.use(
@@ -102,5 +108,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   // Static assets (public/): run_worker_first sends every request here first.
   app.get(`${SCALAR_SCRIPT}`, (c) => c.env.ASSETS.fetch(c.req.raw));
+  app.route("/", dashboardRoutes);
   return app;
 }

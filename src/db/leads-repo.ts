@@ -357,3 +357,34 @@ export async function listLeads(db: Db, f: LeadFilter): Promise<LeadRow[]> {
     .orderBy(desc(leads.id))
     .limit(f.limit);
 }
+
+/** Per HaloPSA entity, the id of a record LeadBridge recorded (null when none). */
+export interface HaloIdFloors {
+  clients: number | null;
+  sites: number | null;
+  users: number | null;
+  tickets: number | null;
+}
+
+/**
+ * Ids of HaloPSA records LeadBridge has recorded, high ones: a record that exists bounds the
+ * search for what a later POST created (HaloPSA ids only grow). One round trip; each max is a
+ * separate subquery so SQLite answers the indexed ones from the index, and companies (no index on
+ * the HaloPSA ids) look only at their most recent recorded rows (a run's own new companies,
+ * inserted before their clients exist, must not hide the floor).
+ */
+export async function haloIdFloors(db: Db): Promise<HaloIdFloors> {
+  const row = await db.get<HaloIdFloors>(sql`SELECT
+    (SELECT max(halo_user_id) FROM leads) AS users,
+    (SELECT max(halo_ticket_id) FROM leads) AS tickets,
+    (SELECT max(halo_client_id) FROM (SELECT halo_client_id FROM companies
+      WHERE halo_client_id IS NOT NULL ORDER BY rowid DESC LIMIT 200)) AS clients,
+    (SELECT max(halo_site_id) FROM (SELECT halo_site_id FROM companies
+      WHERE halo_site_id IS NOT NULL ORDER BY rowid DESC LIMIT 200)) AS sites`);
+  return {
+    clients: row?.clients ?? null,
+    sites: row?.sites ?? null,
+    users: row?.users ?? null,
+    tickets: row?.tickets ?? null,
+  };
+}

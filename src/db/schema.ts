@@ -464,6 +464,59 @@ export const webhookAttempts = sqliteTable(
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
 );
 
+/**
+ * Request metrics per minute and route pattern (`GET /api/v1/leads/:id`, never a raw path), for
+ * GET /analytics/performance. Written in batches from a per-isolate accumulator
+ * (src/middleware/metrics.ts), never once per request. Latencies are counted in the fixed
+ * buckets of src/domain/latency.ts (`b0`…`b11`), so percentiles can be read back for any range.
+ */
+export const requestRollups = sqliteTable(
+  "request_rollups",
+  {
+    minute: text("minute").notNull(),
+    route: text("route").notNull(),
+    count: integer("count").notNull(),
+    serverErrors: integer("server_errors").notNull(),
+    clientErrors: integer("client_errors").notNull(),
+    rateLimited: integer("rate_limited").notNull(),
+    latencyMsSum: integer("latency_ms_sum").notNull(),
+    bytesIn: integer("bytes_in").notNull(),
+    b0: integer("b0").notNull(),
+    b1: integer("b1").notNull(),
+    b2: integer("b2").notNull(),
+    b3: integer("b3").notNull(),
+    b4: integer("b4").notNull(),
+    b5: integer("b5").notNull(),
+    b6: integer("b6").notNull(),
+    b7: integer("b7").notNull(),
+    b8: integer("b8").notNull(),
+    b9: integer("b9").notNull(),
+    b10: integer("b10").notNull(),
+    b11: integer("b11").notNull(),
+  },
+  (t) => [uniqueIndex("request_rollups_pk").on(t.minute, t.route)],
+);
+
+/**
+ * Import outcomes per minute and source, for GET /analytics/sync: written in the import run's
+ * own final D1 batch (src/pipeline/import-leads.ts), so recording costs no extra round trip.
+ */
+export const importRollups = sqliteTable(
+  "import_rollups",
+  {
+    minute: text("minute").notNull(),
+    source: text("source").notNull(),
+    created: integer("created").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    preserved: integer("preserved").notNull().default(0),
+    merged: integer("merged").notNull().default(0),
+    rejected: integer("rejected").notNull().default(0),
+    suppressed: integer("suppressed").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+  },
+  (t) => [uniqueIndex("import_rollups_pk").on(t.minute, t.source)],
+);
+
 export type HaloNoteState = "pending" | "written";
 
 /**

@@ -1,4 +1,4 @@
-import type { IntegrationConfig } from "../config/schema";
+import type { IntegrationConfig, Stage } from "../config/schema";
 import type { AuditEntry } from "../db/audit";
 import type { Statement } from "../db/batch";
 import type { Db } from "../db/client";
@@ -13,7 +13,9 @@ import {
 import { addActions } from "../halo/resources/actions";
 import { upsertTickets } from "../halo/resources/tickets";
 import type { Halo } from "../halo/transport";
-import type { TicketWrite } from "../halo/writes";
+import type { ActionWrite, TicketWrite } from "../halo/writes";
+import { getTicketsByIds } from "../pipeline/halo-adapter";
+import { stageOf } from "../pipeline/stage";
 
 /** HaloPSA's array POSTs take 100 records (halopsa-api.md §6.5): one POST per 100 tickets. */
 const PER_POST = 100;
@@ -81,26 +83,42 @@ export async function pushToHalo(
   const withTicket = flagged.filter((f) => f.lead.haloTicketId !== null);
   const h = config.halopsa;
   const dncStatus = h.lifecycle.lead.statuses.do_not_contact;
-  const tickets: TicketWrite[] = withTicket.map(({ lead }) => ({
-    id: lead.haloTicketId ?? undefined,
-    // Only the lead stage moves; later stages keep their status and get the flag.
-    ...(lead.stage === "lead" ? { status_id: dncStatus } : {}),
-    ...(h.custom_fields_enabled
-      ? { customfields: [{ id: h.custom_fields.do_not_contact, value: true }] }
-      : {}),
-    // The tags mirror the lead's lists, so the whole set is sent with dnc_list added.
-    tags: withDnc(lead.lists).map((text) => ({ text })),
-  }));
 
   let error: unknown = null;
+  const outcomes = new Map<string, TicketOutcome>();
   try {
+    // HaloPSA is the system of record: read the tickets first (100 ids per GET), so tags added
+    // there by hand are kept and a ticket moved past the lead stage there is not moved back.
+    const current = await getTicketsByIds(
+      halo,
+      withTicket.map((f) => f.lead.haloTicketId ?? 0),
+      [],
+    );
+    const tickets: TicketWrite[] = [];
+    const notes: ActionWrite[] = [];
+    for (const { lead, entries: es } of withTicket) {
+      const id = lead.haloTicketId ?? 0;
+      const seen = current.get(id);
+      if (!seen) {
+        // Deleted in HaloPSA: nothing to flag there, and a POST with its id would fail the batch.
+        outcomes.set(lead.id, { ticketId: id, gone: true, moved: false, halo: null });
+        continue;
+      }
+      const state = stageOf(h.lifecycle, seen.tickettype_id, seen.status_id);
+      const moved = state.stage === "lead";
+      outcomes.set(lead.id, { ticketId: id, gone: false, moved, halo: state });
+      tickets.push({
+        id,
+        ...(moved ? { status_id: dncStatus } : {}),
+        ...(h.custom_fields_enabled
+          ? { customfields: [{ id: h.custom_fields.do_not_contact, value: true }] }
+          : {}),
+        // HaloPSA replaces the whole tag set: send what it holds now plus dnc_list.
+        tags: withDnc(seen.tags).map((text) => ({ text })),
+      });
+      notes.push({ ticket_id: id, note: dncNote(es), hiddenfromuser: true, sendemail: false });
+    }
     if (tickets.length > 0) await upsertTickets(halo, tickets, { chunkSize: PER_POST });
-    const notes = withTicket.map(({ lead, entries: es }) => ({
-      ticket_id: lead.haloTicketId ?? 0,
-      note: dncNote(es),
-      hiddenfromuser: true,
-      sendemail: false,
-    }));
     // A retry may find its notes already posted: mayExist looks each one up first (a read per
     // ticket, so only when an earlier attempt may have posted them).
     if (notes.length > 0) await addActions(halo, notes, { chunkSize: PER_POST, mayExist: retry });
@@ -114,10 +132,20 @@ export async function pushToHalo(
   const audit: AuditEntry[] = [];
   for (const { lead, entries: es } of flagged) {
     const lists = withDnc(lead.lists);
-    const moved = lead.stage === "lead";
+    const out = outcomes.get(lead.id);
+    // Without a HaloPSA ticket the local stage is all there is; with one, HaloPSA's stage wins.
+    const seen = out?.halo ?? null;
+    const followed = seen && seen.stage !== "unknown" ? seen.stage : null;
+    const moved = out ? out.moved : lead.stage === "lead";
+    const status = moved
+      ? "do_not_contact"
+      : seen && seen.stage !== "unknown"
+        ? seen.status
+        : lead.status;
     statements.push(
       updateLeadStatement(db, lead.id, {
-        ...(moved ? { status: "do_not_contact" } : {}),
+        ...(followed !== null && followed !== lead.stage ? { stage: followed } : {}),
+        ...(status !== lead.status ? { status } : {}),
         lists,
         updatedAt: at,
       }),
@@ -128,15 +156,20 @@ export async function pushToHalo(
       entity: "lead",
       entityId: lead.id,
       leadId: lead.id,
-      rule: moved ? "dnc_status_set" : "dnc_flag_only_past_lead_stage",
+      rule: out?.gone
+        ? "dnc_halopsa_ticket_missing"
+        : moved
+          ? "dnc_status_set"
+          : "dnc_flag_only_past_lead_stage",
       detail: {
         suppression_ids: es.map((s) => s.id),
         origins: [...new Set(es.map((s) => s.origin))],
         stage: lead.stage,
+        halopsa_stage: out?.halo?.stage ?? null,
         status_from: lead.status,
-        status_to: moved ? "do_not_contact" : lead.status,
+        status_to: status,
         halopsa_ticket_id: lead.haloTicketId,
-        custom_field_set: h.custom_fields_enabled,
+        custom_field_set: h.custom_fields_enabled && out !== undefined && !out.gone,
         tag: DNC_LIST,
       },
     });
@@ -163,10 +196,11 @@ export async function pushToHalo(
             : "the person has no HaloPSA ticket yet; flagged locally",
       };
     }
-    const parts = ids.map(
-      (p) =>
-        `ticket ${p.haloTicketId}: ${p.stage === "lead" ? "status Do Not Contact" : `${p.stage}, flagged not moved`}`,
-    );
+    const parts = ids.map((p) => {
+      const out = outcomes.get(p.id);
+      if (!out || out.gone) return `ticket ${p.haloTicketId}: no longer in HaloPSA, not written`;
+      return `ticket ${p.haloTicketId}: ${out.moved ? "status Do Not Contact" : `${out.halo?.stage ?? "unknown"} in HaloPSA, flagged not moved`}`;
+    });
     return {
       suppressionId: s.id,
       target: "halopsa",
@@ -179,6 +213,16 @@ export async function pushToHalo(
     };
   });
   return { results, statements, audit, error: null };
+}
+
+interface TicketOutcome {
+  ticketId: number;
+  /** The ticket is no longer in HaloPSA (deleted there): not written. */
+  gone: boolean;
+  /** HaloPSA said it is still a lead, so its status became Do Not Contact. */
+  moved: boolean;
+  /** Stage and status HaloPSA's ticket type and status say (read before writing). */
+  halo: { stage: Stage | "unknown"; status: string } | null;
 }
 
 function withDnc(lists: string[]): string[] {

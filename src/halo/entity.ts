@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import { HaloThrottledError, haloError, haloShapeError, haloUnavailable } from "./errors";
 import { listAll, MAX_PAGE_SIZE } from "./paging";
 import { envelope } from "./schemas";
-import { type Halo, read, write } from "./transport";
+import { type Halo, read, write, wroteNothing } from "./transport";
 import type { HaloRequest } from "./types";
 import { compact } from "./writes";
 
@@ -121,6 +121,66 @@ export async function findByKey<R extends { id: number }, W extends Record<strin
   return records.filter((r) => entity.readKey(r) === key).sort((a, b) => a.id - b.id)[0];
 }
 
+/** Pages of the newest records an uncertain array POST is resolved from before falling back to lookups. */
+const NEWEST_SCAN_PAGES = 3;
+
+export interface NewestScan<R> {
+  /** Records found, by external key. */
+  found: Map<string, R>;
+  /**
+   * The scan reached `floorId` (or the end of the list): every record newer than the floor was
+   * seen, so a key not found was not created after it.
+   */
+  complete: boolean;
+  /** The highest id seen: every record up to it existed when the scan ran. */
+  newestId: number | undefined;
+}
+
+/**
+ * Looks many external keys up at once among the entity's newest records (`order=id`,
+ * `orderdesc=true`, 100 a page, inactive ones included): the records an array POST may have
+ * created are the newest, since HaloPSA ids only grow. A page never skips older records when
+ * others are created meanwhile (they push the list down, so a later page repeats, never misses).
+ * Stops when every key is found, at `floorId` (an id that existed before the POST in question),
+ * at the end of the list, or after `maxPages` unless the rest of the list is shorter than a
+ * lookup per key still missing.
+ */
+export async function scanNewest<R extends { id: number }, W extends Record<string, unknown>>(
+  halo: Halo,
+  entity: Entity<R, W>,
+  keys: readonly string[],
+  floorId: number | undefined,
+  maxPages = NEWEST_SCAN_PAGES,
+): Promise<NewestScan<R>> {
+  const wanted = new Set(keys);
+  const found = new Map<string, R>();
+  let newestId: number | undefined;
+  for (let pageNo = 1; ; pageNo++) {
+    const { items, recordCount } = await listPage(halo, entity, pageNo, {
+      order: "id",
+      orderdesc: true,
+      includeinactive: true,
+    });
+    for (const r of items) {
+      newestId = Math.max(newestId ?? r.id, r.id);
+      const key = entity.readKey(r);
+      // The oldest wins, as in findByKey, should a key ever have been written twice.
+      if (key !== undefined && wanted.has(key) && (found.get(key)?.id ?? Infinity) > r.id)
+        found.set(key, r);
+    }
+    if (found.size === wanted.size) return { found, complete: true, newestId };
+    const oldest = items.reduce((m, r) => Math.min(m, r.id), Infinity);
+    if (items.length < MAX_PAGE_SIZE || (floorId !== undefined && oldest <= floorId))
+      return { found, complete: true, newestId };
+    // Past `maxPages`, reading on to the end of the list still settles every key, and is worth
+    // it while it costs fewer calls than a lookup per key still missing.
+    const pagesLeft =
+      recordCount === undefined ? Infinity : Math.ceil(recordCount / MAX_PAGE_SIZE) - pageNo;
+    if (pageNo >= maxPages && pagesLeft >= wanted.size - found.size)
+      return { found, complete: false, newestId };
+  }
+}
+
 export interface UpsertOptions<R> {
   /** Items per POST; HaloAPI batches 100 (halopsa-api.md §6.5). */
   chunkSize?: number;
@@ -133,6 +193,13 @@ export interface UpsertOptions<R> {
   onChunk?: (saved: UpsertResult<R>[]) => Promise<void> | void;
   /** Rounds of (POST, resolve) per chunk before giving up. */
   maxRounds?: number;
+  /**
+   * The id of a record of this entity known to exist before this call (e.g. the highest one
+   * LeadBridge recorded): an uncertain POST is then resolved by listing the records newer than
+   * it, one or two pages, instead of one lookup per record. Not used for `mayExist`: a record an
+   * earlier attempt created may be older than anything recorded since.
+   */
+  floorId?: number;
 }
 
 export interface UpsertResult<R> {
@@ -182,7 +249,7 @@ export async function upsertEntity<R extends { id: number }, W extends Record<st
   });
 
   const results: UpsertResult<R>[] = [];
-  const progress = { posted: false };
+  const progress: Progress = { posted: false, floorId: options.floorId };
   try {
     for (let start = 0; start < prepared.length; start += chunkSize) {
       const chunk = prepared.slice(start, start + chunkSize);
@@ -195,9 +262,22 @@ export async function upsertEntity<R extends { id: number }, W extends Record<st
     if (err instanceof HaloThrottledError && progress.posted && !err.maybeWritten) {
       throw new HaloThrottledError(err.retryAfterMs, String(err.details?.reason ?? ""), true);
     }
+    // An earlier POST of this call may have written: then "not sent" no longer holds for it.
+    if (progress.posted && wroteNothing(err) && err instanceof AppError) {
+      throw new AppError(err.code, err.message, {
+        details: { ...err.details, written: undefined },
+        cause: err.cause,
+      });
+    }
     throw err;
   }
   return results.sort((a, b) => a.index - b.index);
+}
+
+interface Progress {
+  posted: boolean;
+  /** Raised as records are seen: anything seen before a POST existed before it. */
+  floorId: number | undefined;
 }
 
 interface Prepared {
@@ -212,35 +292,54 @@ async function upsertChunk<R extends { id: number }, W extends Record<string, un
   entity: Entity<R, W>,
   chunk: Prepared[],
   options: UpsertOptions<R>,
-  progress: { posted: boolean },
+  progress: Progress,
 ): Promise<UpsertResult<R>[]> {
   const done: UpsertResult<R>[] = [];
   let pending = chunk;
   const adopt = (p: Prepared, record: R | undefined, id: number) =>
     done.push({ index: p.index, id, key: p.key, record });
+  const raiseFloor = (id: number | undefined) => {
+    if (id !== undefined) progress.floorId = Math.max(progress.floorId ?? id, id);
+  };
 
-  /** Looks up the creates among `items`; returns those not found. */
-  const resolve = async (items: Prepared[]): Promise<Prepared[]> => {
-    const absent: Prepared[] = [];
-    for (const p of items) {
-      if (p.id !== undefined || p.key === undefined) {
-        absent.push(p);
-        continue;
-      }
-      const found = await findByKey(halo, entity, p.key);
+  /**
+   * Looks up the creates among `items`; returns those not found. Several keys are looked for
+   * among the newest records first (one or two list calls for a whole array); only keys that
+   * scan cannot settle are looked up one by one.
+   */
+  const resolve = async (items: Prepared[], floorId: number | undefined): Promise<Prepared[]> => {
+    const creates = items.filter((p) => p.id === undefined && p.key !== undefined);
+    const absent = items.filter((p) => !creates.includes(p));
+    let scan: NewestScan<R> | undefined;
+    if (creates.length > 1) {
+      scan = await scanNewest(
+        halo,
+        entity,
+        creates.map((p) => p.key ?? ""),
+        floorId,
+      );
+      raiseFloor(scan.newestId);
+    }
+    for (const p of creates) {
+      const key = p.key ?? "";
+      const found =
+        scan?.found.get(key) ?? (scan?.complete ? undefined : await findByKey(halo, entity, key));
       if (found) adopt(p, found, found.id);
       else absent.push(p);
     }
     return absent;
   };
 
-  if (options.mayExist) pending = await resolve(pending);
+  // What an earlier attempt created may be older than any floor known now: no floor here.
+  if (options.mayExist) pending = await resolve(pending, undefined);
   const request: HaloRequest = { method: "POST", path: entity.path };
   let why = "";
   for (let round = 0; pending.length > 0; round++) {
     if (round >= (options.maxRounds ?? DEFAULT_ROUNDS)) {
       throw haloUnavailable(request, `${why}; ${pending.length} records unresolved`);
     }
+    // Only what existed before this POST may bound the search for what it created.
+    const floorBefore = progress.floorId;
     const outcome = await write(halo, {
       ...request,
       // Ask for every saved record back; without it a multi-item POST returns one (halopsa-api.md §3.1).
@@ -251,7 +350,7 @@ async function upsertChunk<R extends { id: number }, W extends Record<string, un
     if (outcome.kind === "uncertain") {
       why = outcome.why;
       // Updates are idempotent and are simply sent again; creates are looked up first.
-      pending = await resolve(pending);
+      pending = await resolve(pending, floorBefore);
       continue;
     }
     const returned = parseSaved(entity, outcome.body, request);
@@ -270,7 +369,8 @@ async function upsertChunk<R extends { id: number }, W extends Record<string, un
       else unmatched.push(p);
     }
     // A tenant that ignores returnall sends back one record: the others are found by key.
-    const missing = await resolve(unmatched);
+    const missing = await resolve(unmatched, floorBefore);
+    for (const r of returned) raiseFloor(r.id);
     if (missing.length > 0) {
       throw haloError(request, outcome.status, outcome.body, "saved records could not be found");
     }

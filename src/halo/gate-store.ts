@@ -16,6 +16,13 @@ export const ZERO_COUNTERS: GateCounters = {
 /** Slots older than this are deleted whatever the configured window (bounds the table). */
 const MAX_HISTORY_MS = 60 * 60 * 1000;
 
+/** The counters also kept per minute, for analytics over a date range (GET /analytics/*). */
+export const MINUTE_COUNTERS = ["requests_sent", "responses_429", "throttled"] as const;
+export type MinuteCounter = (typeof MINUTE_COUNTERS)[number];
+/** Per-minute counts older than this are deleted: analytics looks back at most this far. */
+const MINUTE_HISTORY_MS = 90 * 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60_000;
+
 /**
  * HaloGate's durable state in its SQLite storage: one row per request slot, and a small key/value
  * table for the token, the 429 pressure and the counters. Slots are mirrored in memory so each
@@ -24,6 +31,7 @@ const MAX_HISTORY_MS = 60 * 60 * 1000;
  */
 export class GateStore {
   private readonly slots = new Map<number, Slot>();
+  private lastMinute = 0;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS slots (
@@ -32,6 +40,12 @@ export class GateStore {
       done INTEGER NOT NULL
     )`);
     sql.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    sql.exec(`CREATE TABLE IF NOT EXISTS minute_counts (
+      minute INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      n INTEGER NOT NULL,
+      PRIMARY KEY (minute, name)
+    )`);
   }
 
   /**
@@ -75,6 +89,43 @@ export class GateStore {
       }
     }
     if (any) this.sql.exec("DELETE FROM slots WHERE done = 1 AND at < ?", cutoff);
+  }
+
+  /** The per-minute counts between two moments (epoch ms, end exclusive), summed. */
+  minuteTotals(fromMs: number, toMs: number): Record<MinuteCounter, number> {
+    const totals: Record<MinuteCounter, number> = {
+      requests_sent: 0,
+      responses_429: 0,
+      throttled: 0,
+    };
+    const rows = this.sql.exec<{ name: string; n: number }>(
+      "SELECT name, SUM(n) AS n FROM minute_counts WHERE minute >= ? AND minute < ? GROUP BY name",
+      Math.floor(fromMs / MINUTE_MS),
+      Math.ceil(toMs / MINUTE_MS),
+    );
+    for (const row of rows) {
+      if ((MINUTE_COUNTERS as readonly string[]).includes(row.name))
+        totals[row.name as MinuteCounter] = row.n;
+    }
+    return totals;
+  }
+
+  private countMinute(name: MinuteCounter, by: number, now: number): void {
+    const minute = Math.floor(now / MINUTE_MS);
+    this.sql.exec(
+      "INSERT INTO minute_counts (minute, name, n) VALUES (?, ?, ?) ON CONFLICT(minute, name) DO UPDATE SET n = n + excluded.n",
+      minute,
+      name,
+      by,
+    );
+    // Once per new minute is enough to keep the table bounded.
+    if (minute !== this.lastMinute) {
+      this.lastMinute = minute;
+      this.sql.exec(
+        "DELETE FROM minute_counts WHERE minute < ?",
+        minute - MINUTE_HISTORY_MS / MINUTE_MS,
+      );
+    }
   }
 
   private get<T>(key: string): T | undefined {
@@ -132,6 +183,8 @@ export class GateStore {
     const c = this.counters();
     c[name] += by;
     this.set("counters", c);
+    if ((MINUTE_COUNTERS as readonly string[]).includes(name))
+      this.countMinute(name as MinuteCounter, by, Date.now());
   }
 
   /** The tenant this gate serves and its limit, as last seen, for status() without settings. */

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { checkBaseUrl, deploymentUrl } from "../security/egress";
-import { GateStore } from "./gate-store";
+import { GateStore, type MinuteCounter } from "./gate-store";
 import type { HaloTenantSettings } from "./settings";
 import {
   credentialsKey,
@@ -222,6 +222,11 @@ export class HaloGate extends DurableObject<Env> implements HaloTransport {
       },
       counters: this.store.counters(),
     };
+  }
+
+  /** Requests sent, 429s and local refusals between two moments (epoch ms), for analytics. */
+  history(fromMs: number, toMs: number): Record<MinuteCounter, number> {
+    return this.store.minuteTotals(fromMs, toMs);
   }
 
   private remember(settings: HaloTenantSettings): void {

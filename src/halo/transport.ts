@@ -108,7 +108,23 @@ export async function write(halo: Halo, request: HaloRequest): Promise<WriteOutc
       throw haloError(request, result.status, result.body, result.text);
     }
     if (result.sent) return { kind: "uncertain", why: result.message };
-    if (attempt >= halo.readAttempts) throw haloUnavailable(request, result.message);
+    if (attempt >= halo.readAttempts) throw notSent(haloUnavailable(request, result.message));
     await sleep(backoffMs(attempt));
   }
+}
+
+/**
+ * Marks an error as raised before a write reached HaloPSA: nothing was written, so the caller
+ * need not look anything up next time.
+ */
+export function notSent(err: AppError): AppError {
+  return new AppError(err.code, err.message, {
+    details: { ...err.details, written: false },
+    cause: err.cause,
+  });
+}
+
+/** Whether `err` says the write it interrupted wrote nothing (see `notSent`). */
+export function wroteNothing(err: unknown): boolean {
+  return err instanceof AppError && err.details?.written === false;
 }

@@ -45,13 +45,43 @@ export async function runChunk(
   chunk: number,
   now: Date,
 ): Promise<ChunkResult> {
+  const results = await runChunks(env, jobId, [chunk], now);
+  return results.get(chunk) ?? { kind: "done" };
+}
+
+/**
+ * Imports the pending leads of several chunks of one job as one run, so their clients, sites,
+ * users and tickets share array POSTs of up to 100 records (a queue batch of ten chunks of a
+ * 2,400-lead job costs about a quarter of the POSTs ten separate runs would). Each outcome is
+ * recorded on its item, and each chunk gets its own result — done, retry (some of *its* leads
+ * failed in a way a retry can change) or defer — so its message is acked or retried on its own.
+ * A run cut short (throttled, crashed) leaves every chunk to be delivered again: what was
+ * already written is on the rows (`write_pending`, saved ids), so nothing is created twice.
+ */
+export async function runChunks(
+  env: Env,
+  jobId: string,
+  chunks: readonly number[],
+  now: Date,
+): Promise<Map<number, ChunkResult>> {
   const db = database(env.DB);
+  const results = new Map<number, ChunkResult>();
   const job = await findJob(db, jobId);
-  if (!job) return { kind: "done" };
-  const items = (await chunkItems(db, jobId, chunk)).filter((i) => i.status === "pending");
-  if (items.length === 0) return finish(env, jobId, now);
-  // Claimed for this run: the sweeper leaves the chunk alone while a consumer is on it.
-  await markChunksDue(db, jobId, [chunk], now.toISOString());
+  if (!job) {
+    for (const c of chunks) results.set(c, { kind: "done" });
+    return results;
+  }
+  const unique = [...new Set(chunks)];
+  const items = (await Promise.all(unique.map((c) => chunkItems(db, jobId, c))))
+    .flat()
+    .filter((i) => i.status === "pending");
+  if (items.length === 0) {
+    await finish(env, jobId, now);
+    for (const c of unique) results.set(c, { kind: "done" });
+    return results;
+  }
+  // Claimed for this run: the sweeper leaves the chunks alone while a consumer is on them.
+  await markChunksDue(db, jobId, unique, now.toISOString());
   if (job.status === "queued")
     await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
 
@@ -64,6 +94,7 @@ export async function runChunk(
     maxWaitMs: CONSUMER_WAIT_MS,
     now,
   });
+  // Item indexes are unique within a job, so one run's outcomes map back to their chunks.
   const outcomes = await importLeads(
     ctx,
     items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
@@ -72,30 +103,32 @@ export async function runChunk(
     { waitForBusyMs: CONSUMER_WAIT_MS },
   );
 
+  const chunkOf = new Map(items.map((it) => [it.idx, it.chunk]));
   const byIndex = new Map<number, ImportOutcome[]>();
   for (const o of outcomes) byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
   const failures = outcomes.filter((o) => o.action === "failed");
   if (failures.length > 0) {
     await updateJob(db, jobId, { lastError: describe(failures[0] as ImportOutcome) });
   }
-  if (failures.some((o) => !isPermanent(o))) {
-    // HaloPSA kept failing for some leads: they stay pending and the message goes back to the
-    // queue with backoff; the leads already decided (permanent refusals included) are recorded,
-    // so a retry skips them. After the last retry the dead-letter consumer records the rest as
-    // failed.
-    await record(env, jobId, byIndex, now, { keepFailedPending: true });
-    return { kind: "retry", reason: firstError(outcomes) };
+  // Leads HaloPSA kept failing for stay pending (with their last error) and their chunk goes
+  // back to the queue with backoff; everything decided — HaloPSA's permanent refusals (a status
+  // id the tenant does not know, …) included, with its words — is recorded now, so a retry
+  // skips it rather than burning every queue retry into the dead-letter queue. After the last
+  // retry the dead-letter consumer records the rest as failed; POST /sync/jobs/{id}/retry
+  // replays them once the cause is fixed.
+  await record(env, jobId, byIndex, now);
+
+  for (const c of unique) {
+    const own = outcomes.filter((o) => chunkOf.get(o.index) === c);
+    if (own.some((o) => o.action === "failed" && !isPermanent(o))) {
+      results.set(c, { kind: "retry", reason: firstError(own) });
+    } else if (own.some((o) => o.action === "deferred")) {
+      // People another import is writing stay pending; the chunk comes back once it is done.
+      results.set(c, { kind: "defer", delaySeconds: BUSY_REDELIVERY_S });
+    } else results.set(c, { kind: "done" });
   }
-  // Nothing left that a retry could change: HaloPSA's permanent refusals (a status id the
-  // tenant does not know, …) are recorded as failed now, with its words, rather than burning
-  // every queue retry into the dead-letter queue. POST /sync/jobs/{id}/retry replays them once
-  // the configuration is fixed.
-  await record(env, jobId, byIndex, now, { keepFailedPending: false });
-  // People another import is writing stay pending; the chunk comes back once it is done.
-  if (outcomes.some((o) => o.action === "deferred")) {
-    return { kind: "defer", delaySeconds: BUSY_REDELIVERY_S };
-  }
-  return finish(env, jobId, now);
+  if ([...results.values()].some((r) => r.kind === "done")) await finish(env, jobId, now);
+  return results;
 }
 
 function isPermanent(o: ImportOutcome): boolean {
@@ -107,7 +140,6 @@ async function record(
   jobId: string,
   byIndex: Map<number, ImportOutcome[]>,
   now: Date,
-  opts: { keepFailedPending: boolean },
 ): Promise<void> {
   const db = database(env.DB);
   const at = now.toISOString();
@@ -117,7 +149,7 @@ async function record(
     if (!primary) continue;
     if (list.some((o) => o.action === "deferred")) continue;
     const failed = primary.action === "failed";
-    if (failed && opts.keepFailedPending && !isPermanent(primary)) {
+    if (failed && !isPermanent(primary)) {
       // Still pending (a retry follows), but the job shows why it is not done yet.
       statements.push(updateItemStatement(db, jobId, idx, { error: describe(primary) }));
       continue;

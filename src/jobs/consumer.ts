@@ -9,7 +9,7 @@ import { HaloThrottledError } from "../halo/errors";
 import { runIndexPage } from "../halo-index/run-page";
 import { handleDeliveries } from "../webhooks/deliver";
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutbox } from "../webhooks/dispatch";
-import { finish, runChunk } from "./chunk-runner";
+import { finish, runChunks } from "./chunk-runner";
 import { enqueueChunks } from "./enqueue";
 import { JobMessage } from "./messages";
 
@@ -22,7 +22,8 @@ export function backoffSeconds(attempts: number): number {
 }
 
 /**
- * The jobs queue consumer. Each message is acked or retried on its own. A full HaloPSA window
+ * The jobs queue consumer. A batch's chunks of one job are imported as one run; each message is
+ * still acked or retried on its own. A full HaloPSA window
  * is not a failure: the message is re-sent with the delay HaloGate asked for (a fresh message,
  * so waiting never uses up the retry budget). Real failures retry with capped backoff; after
  * the last retry Queues moves the message to the dead-letter queue.
@@ -55,6 +56,9 @@ export async function handleQueue(
 }
 
 async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  // The batch's chunks of one job are imported as one run (shared array POSTs); each message
+  // is still acked or retried on its own.
+  const chunksByJob = new Map<string, { message: Message<unknown>; chunk: number }[]>();
   for (const message of batch.messages) {
     const parsed = JobMessage.safeParse(message.body);
     if (!parsed.success) {
@@ -63,24 +67,13 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
       continue;
     }
     const body = parsed.data;
+    if (body.type === "import.chunk") {
+      const list = chunksByJob.get(body.job_id) ?? [];
+      list.push({ message, chunk: body.chunk });
+      chunksByJob.set(body.job_id, list);
+      continue;
+    }
     try {
-      if (body.type === "import.chunk") {
-        const result = await runChunk(env, body.job_id, body.chunk, new Date());
-        if (result.kind === "retry") {
-          await logError(env, "CHUNK_FAILED", result.reason, body);
-          await retryChunk(env, message, body.job_id, body.chunk);
-          continue;
-        }
-        if (result.kind === "defer") {
-          // Another import holds some of these people: a fresh message, like a throttle, so
-          // waiting for it never uses up the retry budget.
-          await enqueueChunks(env, body.job_id, [body.chunk], new Date(), {
-            delaySeconds: result.delaySeconds,
-          });
-          message.ack();
-          continue;
-        }
-      }
       if (body.type === "halo.index") await runIndexPage(env, body, new Date());
       if (body.type === "dnc.propagate") {
         const run = await runDncPropagation(env, new Date());
@@ -95,23 +88,64 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
       message.ack();
     } catch (err) {
       if (err instanceof HaloThrottledError) {
-        const delaySeconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-        if (body.type === "import.chunk")
-          await enqueueChunks(env, body.job_id, [body.chunk], new Date(), { delaySeconds });
-        else await env.JOBS.send(body, { delaySeconds });
+        await env.JOBS.send(body, { delaySeconds: throttleDelay(err) });
         message.ack();
         continue;
       }
-      await logError(
-        env,
-        "JOB_MESSAGE_FAILED",
-        err instanceof Error ? err.message : String(err),
-        body,
-      );
-      if (body.type === "import.chunk") await retryChunk(env, message, body.job_id, body.chunk);
-      else message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      await logError(env, "JOB_MESSAGE_FAILED", errorText(err), body);
+      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
+  for (const [jobId, list] of chunksByJob) await handleChunks(env, jobId, list);
+}
+
+/** One job's chunk messages of the batch, imported together. */
+async function handleChunks(
+  env: Env,
+  jobId: string,
+  list: { message: Message<unknown>; chunk: number }[],
+): Promise<void> {
+  const chunks = list.map((m) => m.chunk);
+  try {
+    const results = await runChunks(env, jobId, chunks, new Date());
+    const deferred: number[] = [];
+    let deferSeconds = 0;
+    for (const { message, chunk } of list) {
+      const result = results.get(chunk) ?? { kind: "done" };
+      if (result.kind === "retry") {
+        await logError(env, "CHUNK_FAILED", result.reason, message.body);
+        await retryChunk(env, message, jobId, chunk);
+        continue;
+      }
+      // Another import holds some of these people: a fresh message, like a throttle, so
+      // waiting for it never uses up the retry budget.
+      if (result.kind === "defer") {
+        deferred.push(chunk);
+        deferSeconds = Math.max(deferSeconds, result.delaySeconds);
+      } else message.ack();
+    }
+    if (deferred.length > 0) {
+      await enqueueChunks(env, jobId, deferred, new Date(), { delaySeconds: deferSeconds });
+      for (const { message, chunk } of list) if (deferred.includes(chunk)) message.ack();
+    }
+  } catch (err) {
+    if (err instanceof HaloThrottledError) {
+      // The whole run waits for the window; what it wrote is on the rows, so the chunks resume.
+      await enqueueChunks(env, jobId, chunks, new Date(), { delaySeconds: throttleDelay(err) });
+      for (const { message } of list) message.ack();
+      return;
+    }
+    await logError(env, "JOB_MESSAGE_FAILED", errorText(err), { job_id: jobId, chunks });
+    for (const { message, chunk } of list) await retryChunk(env, message, jobId, chunk);
+  }
+}
+
+function throttleDelay(err: HaloThrottledError): number {
+  return Math.max(1, Math.ceil(err.retryAfterMs / 1000));
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Retries a chunk's message with backoff, telling the sweeper when it is due again. */

@@ -3,6 +3,7 @@ import type { Statement } from "../db/batch";
 import {
   type CompanyRow,
   findCompaniesByIds,
+  haloIdFloors,
   type LeadRow,
   replaceListsStatements,
   saveSourceStatement,
@@ -30,8 +31,8 @@ export interface CreateResult {
 }
 
 /**
- * Creates new (or unfinished) people in HaloPSA, each item's lead row held by this run: one
- * array POST per entity for the whole batch, in dependency order (clients, sites, users,
+ * Creates new (or unfinished) people in HaloPSA, each item's lead row held by this run: array
+ * POSTs of up to 100 records per entity for the whole batch, in dependency order (clients, sites, users,
  * tickets — see create-phases.ts), skipping whatever an earlier, interrupted attempt already
  * created. A known company costs no client or site call; a company still to be created is
  * created only by the run holding its lease.
@@ -46,8 +47,13 @@ export async function createLeads(
   const busy: WorkItem[] = [];
   const pending = await placeCompanies(ctx, claims, items, outcomes, busy);
 
-  await createCompanies(ctx, claims, pending);
-  const updateError = await createPeople(ctx, claims, pending, updates);
+  // Read before any POST of this run, so each floor predates every record the run creates.
+  const floors =
+    ctx.halo && pending.length > 0
+      ? await haloIdFloors(ctx.db)
+      : { clients: null, sites: null, users: null, tickets: null };
+  await createCompanies(ctx, claims, pending, floors);
+  const updateError = await createPeople(ctx, claims, pending, updates, floors);
 
   const audit: AuditEntry[] = [];
   const statements: Statement[] = [];

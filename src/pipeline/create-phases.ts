@@ -2,6 +2,7 @@ import type { Statement } from "../db/batch";
 import { runBatch } from "../db/batch";
 import {
   type CompanyRow,
+  type HaloIdFloors,
   type LeadRow,
   updateCompanyStatement,
   updateLeadStatement,
@@ -30,6 +31,8 @@ export interface Pending {
  */
 interface Step {
   target: "companies" | "leads";
+  /** The HaloPSA entity it creates, for the id floor that bounds fault recovery. */
+  entity: keyof HaloIdFloors;
   row: (p: Pending) => { id: string; writePending: boolean };
   needs: (p: Pending) => boolean;
   post: (
@@ -44,6 +47,7 @@ interface Step {
 
 const clientStep: Step = {
   target: "companies",
+  entity: "clients",
   row: (p) => p.company,
   needs: (p) => p.company.haloClientId === null,
   post: (halo, batch, opts) =>
@@ -66,6 +70,7 @@ const clientStep: Step = {
 
 const siteStep: Step = {
   target: "companies",
+  entity: "sites",
   row: (p) => p.company,
   needs: (p) => p.company.haloSiteId === null && p.company.haloClientId !== null,
   post: (halo, batch, opts) =>
@@ -88,6 +93,7 @@ const siteStep: Step = {
 
 const userStep: Step = {
   target: "leads",
+  entity: "users",
   row: (p) => p.row,
   needs: (p) => p.row.haloUserId === null,
   post: (halo, batch, opts, extra) =>
@@ -121,6 +127,7 @@ const userStep: Step = {
 
 const ticketStep: Step = {
   target: "leads",
+  entity: "tickets",
   row: (p) => p.row,
   needs: (p) => p.row.haloTicketId === null && p.row.haloUserId !== null,
   post: (halo, batch, opts, extra) =>
@@ -152,13 +159,16 @@ const ticketStep: Step = {
 
 /**
  * Runs one step over the batch: the items that need it (one per company for company steps)
- * go through the write-pending protocol in one array POST, with `extra` updates riding along.
+ * go through the write-pending protocol in array POSTs of up to 100, with `extra` updates
+ * riding along. `floors` (ids recorded before this run's POSTs) keep fault recovery to a list
+ * call or two per array.
  */
 async function runStep(
   ctx: ImportContext,
   claims: RunClaims,
   step: Step,
   pending: Pending[],
+  floors: HaloIdFloors,
   extra: HaloRecordUpdate[] = [],
 ): Promise<string | null> {
   const halo = ctx.halo;
@@ -197,20 +207,26 @@ async function runStep(
         ),
     },
     extra,
+    floorOption(floors[step.entity]),
   );
 }
 
+function floorOption(id: number | null): CreateOptions {
+  return id === null ? {} : { floorId: id };
+}
+
 /**
- * Creates the batch's new companies: one array POST of clients, then one of sites. A known
+ * Creates the batch's new companies: array POSTs of clients (100 a POST), then of sites. A known
  * company costs nothing. Every person whose company is still incomplete afterwards fails.
  */
 export async function createCompanies(
   ctx: ImportContext,
   claims: RunClaims,
   pending: Pending[],
+  floors: HaloIdFloors,
 ): Promise<void> {
-  await runStep(ctx, claims, clientStep, pending);
-  await runStep(ctx, claims, siteStep, pending);
+  await runStep(ctx, claims, clientStep, pending, floors);
+  await runStep(ctx, claims, siteStep, pending, floors);
   // A company's failure (or lost lease) is every one of its people's.
   const byCompany = new Map<string, Failure>();
   for (const p of pending) if (p.failed) byCompany.set(p.company.id, p.failed);
@@ -228,16 +244,17 @@ export async function createCompanies(
 }
 
 /**
- * Creates the batch's users, then their lead tickets (one array POST each), with the merges'
- * updates riding in the same arrays. Returns the updates' error, if HaloPSA refused them.
+ * Creates the batch's users, then their lead tickets (array POSTs of up to 100 records), with the
+ * merges' updates filling the same arrays. Returns the updates' error, if HaloPSA refused them.
  */
 export async function createPeople(
   ctx: ImportContext,
   claims: RunClaims,
   pending: Pending[],
   updates: { users: HaloRecordUpdate[]; tickets: HaloRecordUpdate[] },
+  floors: HaloIdFloors,
 ): Promise<string | null> {
-  const userError = await runStep(ctx, claims, userStep, pending, updates.users);
+  const userError = await runStep(ctx, claims, userStep, pending, floors, updates.users);
   // A lead ticket that outlived its deleted user follows the user created again.
   const relinks = pending.flatMap((p) =>
     !p.failed && p.item.recreated && p.row.haloTicketId !== null && p.row.haloUserId !== null
@@ -251,7 +268,7 @@ export async function createPeople(
         ]
       : [],
   );
-  const ticketError = await runStep(ctx, claims, ticketStep, pending, [
+  const ticketError = await runStep(ctx, claims, ticketStep, pending, floors, [
     ...updates.tickets,
     ...relinks,
   ]);

@@ -1,17 +1,23 @@
 import type { IntegrationConfig } from "../config/schema";
 import { type CustomFieldValue, HALO_FIELDS } from "../domain/halo-mapping";
-import { AppError } from "../errors";
 import { haloClient } from "../halo/client";
+import { readByIds } from "../halo/read-many";
 import { addActions } from "../halo/resources/actions";
 import { upsertClients } from "../halo/resources/clients";
 import { upsertSites } from "../halo/resources/sites";
 import { listTickets, upsertTickets } from "../halo/resources/tickets";
-import { getUser, upsertUsers } from "../halo/resources/users";
+import { upsertUsers, users } from "../halo/resources/users";
 import type { TicketRecord, UserRecord } from "../halo/schemas";
 import { haloSettings } from "../halo/settings";
 import type { Halo } from "../halo/transport";
 import type { ActionWrite, TicketWrite, UserWrite } from "../halo/writes";
-import type { HaloPort, HaloTicketView, HaloUserView } from "./halo-port";
+import type {
+  CreateOptions,
+  HaloPort,
+  HaloTicketView,
+  HaloUserRef,
+  HaloUserView,
+} from "./halo-port";
 
 /**
  * Mapped fields the merge's read-back leaves out: our external keys and the links between
@@ -52,37 +58,33 @@ export function haloPort(
   const ids = async <T extends { id: number; index: number }>(results: Promise<T[]>) =>
     (await results).sort((a, b) => a.index - b.index).map((r) => r.id);
   return {
-    createClients: (records, opts) =>
-      ids(upsertClients(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
-    createSites: (records, opts) =>
-      ids(upsertSites(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+    createClients: (records, opts) => ids(upsertClients(halo, records, upsertOptions(opts))),
+    createSites: (records, opts) => ids(upsertSites(halo, records, upsertOptions(opts))),
     createUsers: (records, opts) =>
-      ids(
-        upsertUsers(halo, records as UserWrite[], {
-          chunkSize: CHUNK,
-          mayExist: opts?.mayExist ?? false,
-        }),
-      ),
+      ids(upsertUsers(halo, records as UserWrite[], upsertOptions(opts))),
     createTickets: (records, opts) =>
-      ids(
-        upsertTickets(halo, records as TicketWrite[], {
-          chunkSize: CHUNK,
-          mayExist: opts?.mayExist ?? false,
-        }),
-      ),
+      ids(upsertTickets(halo, records as TicketWrite[], upsertOptions(opts))),
     getTickets: (list) => getTicketsByIds(halo, list, customFieldIds(config)),
-    getUsers: (list) => getEach(halo, list, getUser, userView),
+    getUsers: (list) => getUsersByIds(halo, list),
     addActions: (records: ActionWrite[], opts) =>
       ids(addActions(halo, records, { chunkSize: CHUNK, mayExist: opts?.mayExist ?? false })),
+  };
+}
+
+function upsertOptions(opts: CreateOptions | undefined) {
+  return {
+    chunkSize: CHUNK,
+    mayExist: opts?.mayExist ?? false,
+    ...(opts?.floorId !== undefined ? { floorId: opts.floorId } : {}),
   };
 }
 
 /**
  * Tickets by id, 100 per call: the list endpoint's `ticketids` filter ("returns only the
  * tickets specified"), with the tenant's custom fields asked for by id since lists leave them
- * out otherwise.
+ * out otherwise. Also the DNC push's read before it writes (src/dnc/halopsa.ts).
  */
-async function getTicketsByIds(
+export async function getTicketsByIds(
   halo: Halo,
   ids: number[],
   cfIds: number[],
@@ -104,24 +106,20 @@ function customFieldIds(config: IntegrationConfig): number[] {
   return config.halopsa.custom_fields_enabled ? Object.values(config.halopsa.custom_fields) : [];
 }
 
-/** One GET per record: HaloPSA has no multi-id read, and merges are the rarer path. */
-async function getEach<R, V>(
-  halo: Halo,
-  ids: number[],
-  get: (halo: Halo, id: number) => Promise<R>,
-  view: (record: R) => V & { id: number },
-): Promise<Map<number, V & { id: number }>> {
-  const out = new Map<number, V & { id: number }>();
-  for (const id of [...new Set(ids)]) {
-    try {
-      const v = view(await get(halo, id));
-      out.set(v.id, v);
-    } catch (err) {
-      // A record deleted in HaloPSA (404) is simply absent; anything else is a real failure.
-      if (!(err instanceof AppError && err.details?.upstream_status === 404)) throw err;
-    }
-  }
-  return out;
+/**
+ * Users by id, in pages of 100 rather than one GET each: HaloPSA has no multi-id filter on
+ * `/Users`, so `readByIds` reads the newest users (where recently written people sit), then the
+ * list of a client holding several of the rest (`client_id`), and GETs only what is left. A user
+ * marked inactive by hand is still read (`includeinactive`), and only a GET's 404 says "deleted".
+ */
+async function getUsersByIds(halo: Halo, list: HaloUserRef[]): Promise<Map<number, HaloUserView>> {
+  const found = await readByIds(
+    halo,
+    users,
+    list.map((u) => ({ id: u.id, parent: u.clientId })),
+    { parentParam: "client_id", query: { includeinactive: true } },
+  );
+  return new Map([...found.values()].map((u) => [u.id, userView(u)]));
 }
 
 function scalar(v: unknown): CustomFieldValue | null {

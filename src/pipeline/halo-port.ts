@@ -36,7 +36,8 @@ export interface HaloPort {
   ): Promise<number[]>;
   /** Current state of tickets and users, for the smart merge. Missing ids are left out. */
   getTickets(ids: number[]): Promise<Map<number, HaloTicketView>>;
-  getUsers(ids: number[]): Promise<Map<number, HaloUserView>>;
+  /** Users by id; the client each was written at lets several be read in one list call. */
+  getUsers(users: HaloUserRef[]): Promise<Map<number, HaloUserView>>;
   /**
    * Private notes (Actions) on tickets, one array POST per 100. `mayExist` looks each note up
    * on its ticket by its exact text first, for notes an earlier attempt may have written.
@@ -46,10 +47,15 @@ export interface HaloPort {
 
 export interface CreateOptions {
   /**
-   * An earlier attempt may have created these records without recording their ids: look each
-   * one up by its external key first (one read per record, so only for such records).
+   * An earlier attempt may have created these records without recording their ids: look them
+   * up by external key first (among the newest records, then one read per key still unsettled).
    */
   mayExist?: boolean;
+  /**
+   * A HaloPSA id of this entity known to exist before this call: an uncertain POST is resolved
+   * by listing the records newer than it (a page or two) instead of one lookup per record.
+   */
+  floorId?: number;
 }
 
 export interface HaloRecordUpdate {
@@ -64,6 +70,11 @@ export interface HaloTicketView {
   fields: Record<string, CustomFieldValue | null>;
   customfields: Record<number, CustomFieldValue | null>;
   tags: string[];
+}
+
+export interface HaloUserRef {
+  id: number;
+  clientId: number | null;
 }
 
 export interface HaloUserView {

@@ -1,7 +1,9 @@
+import { importRollupStatements } from "../db/analytics-repo";
 import { type AuditEntry, auditStatements, writeAudit } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { findLeadsByDedupKeys, findLeadsByEmails, heldKeys, loadSources } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
+import { minuteOf } from "../domain/latency";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
@@ -15,6 +17,7 @@ import { writeMergeNotes } from "./merge-notes";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { prepareRecord } from "./prepare";
 import { readBackTransitions } from "./read-back";
+import { countBySource } from "./rollup";
 import { applySuppressions } from "./suppress";
 import type { WorkItem } from "./work-item";
 
@@ -135,7 +138,11 @@ export async function importLeads(
     return outcomes.sort((a, b) => a.index - b.index);
   }
   outcomes.push(...(await writeWithClaims(ctx, grouped, run)));
-  await writeAudit(ctx.db, audit, ctx.now);
+  // The run's outcomes join the analytics rollup in the same batch as its audit: no extra trip.
+  await runBatch(ctx.db, [
+    ...auditStatements(ctx.db, audit, ctx.now),
+    ...importRollupStatements(ctx.db, minuteOf(ctx.now), countBySource(inputs, outcomes)),
+  ]);
   return outcomes.sort((a, b) => a.index - b.index);
 }
 

@@ -56,7 +56,8 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   );
   // First plan every merge against what LeadBridge last wrote, as if nobody had touched the
   // records since. A record with nothing new to write costs no HaloPSA call at all; only the
-  // rest are read back (tickets 100 per call; users only where a user field would change), so
+  // rest are read back (tickets 100 per call; users, where a user field would change, in pages
+  // of 100 — see the adapter's getUsersByIds), so
   // the real merge sees manual edits and moved-on stages before anything is written.
   const planned = items.flatMap((it) => {
     const row = it.existing;
@@ -92,7 +93,11 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
         halo.getUsers(
           planned
             .filter(readsUser)
-            .flatMap((p) => (p.row.haloUserId === null ? [] : [p.row.haloUserId])),
+            .flatMap((p) =>
+              p.row.haloUserId === null
+                ? []
+                : [{ id: p.row.haloUserId, clientId: p.row.haloClientId }],
+            ),
         ),
       ])
     : [new Map<number, HaloTicketView>(), new Map<number, HaloUserView>()];

@@ -7,7 +7,15 @@ export interface HunterFilters {
   type?: string;
   seniority?: string;
   department?: string;
+  /**
+   * Verify each new address with Hunter's email verifier before importing it (one verification
+   * credit per person). A 451 `claimed_email` there makes the address a suppression.
+   */
+  verify?: boolean;
 }
+
+/** Records a Hunter 451 for an address: a suppression of origin `hunter` and its audit entry. */
+export type HunterClaimSink = (emails: string[]) => Promise<void>;
 
 /**
  * Hunter: walk the saved domains, paging each domain search with `limit`/`offset`. The search
@@ -26,6 +34,7 @@ export class HunterSource implements SyncSource {
     private readonly limit: number,
     private readonly suppressedDomains: Set<string>,
     private readonly now: Date,
+    private readonly onClaimed: HunterClaimSink = async () => {},
   ) {}
 
   private nextDomain(position: Position): Position | null {
@@ -66,14 +75,45 @@ export class HunterSource implements SyncSource {
     };
   }
 
-  /** Nothing to buy: the search already revealed the emails. */
+  /**
+   * Nothing to buy: the search already revealed the emails. With `verify`, each address is
+   * checked first; one whose owner claimed it with Hunter (451) is recorded as a suppression and
+   * not imported. A refusal stops there: the rest stay unhandled for the next run.
+   */
   async enrich(candidates: Candidate[]): Promise<Enrichment> {
-    return {
-      records: candidates.map((c) => c.native),
-      handled: candidates.map((c) => c.id),
+    if (!this.filters.verify) {
+      return {
+        records: candidates.map((c) => c.native),
+        handled: candidates.map((c) => c.id),
+        credits: 0,
+        stoppedBy: null,
+        throttle: null,
+      };
+    }
+    const out: Enrichment = {
+      records: [],
+      handled: [],
       credits: 0,
       stoppedBy: null,
       throttle: null,
     };
+    const claimed: string[] = [];
+    for (const c of candidates) {
+      const r = await this.client.emailVerifier(c.email ?? c.id);
+      if (r.kind === "throttled") {
+        out.stoppedBy = r.throttle;
+        break;
+      }
+      out.handled.push(c.id);
+      if (r.data.kind === "claimed") {
+        claimed.push(r.data.email);
+        continue;
+      }
+      out.credits += 1;
+      out.records.push(c.native);
+    }
+    // Before the import job runs, so nothing of a claimed person reaches HaloPSA.
+    if (claimed.length > 0) await this.onClaimed(claimed);
+    return out;
   }
 }

@@ -9,6 +9,7 @@ import { ZoomInfoClient } from "../providers/zoominfo/client";
 import { type DeploymentUrl, deploymentUrl } from "../security/egress";
 import { ApolloSource, apolloFilters } from "./apollo-source";
 import { filtersHash } from "./candidate";
+import { recordHunterClaims } from "./hunter-claims";
 import { HunterSource } from "./hunter-source";
 import { suppressedDomains } from "./known";
 import type { SyncProvider, SyncSource } from "./types";
@@ -40,6 +41,8 @@ const HunterFiltersSchema = z.object({
   type: z.enum(["personal", "generic"]).optional(),
   seniority: z.string().optional(),
   department: z.string().optional(),
+  /** Verify each new address first (src/sync/hunter-source.ts); a 451 suppresses it. */
+  verify: z.boolean().optional(),
   limit: z.number().int().optional(),
 });
 
@@ -133,6 +136,7 @@ export async function buildSource(
         size,
         await suppressedDomains(db, hunter.domains),
         deps.now,
+        (emails) => recordHunterClaims(db, emails, "email-verifier", deps.now),
       );
     }
   }

@@ -132,16 +132,16 @@ describe("Do-Not-Contact into HaloPSA", () => {
     );
   });
 
-  it("a prospect is flagged, not moved", async () => {
+  it("a prospect is flagged, not moved, even when only HaloPSA knows it moved", async () => {
     const lead = await sync("pia@prospects.example", "Pia");
     const ticketId = lead.body.halopsa.ticket_id;
-    // The lead became a prospect (status new_prospect = 10 by default).
+    // The lead became a prospect in HaloPSA (status new_prospect = 10 by default); LeadBridge
+    // still holds it as a lead: the push reads HaloPSA's ticket before writing.
     await halo.post("Tickets", [{ id: ticketId, tickettype_id: 2, status_id: 10 }]);
-    await env.DB.prepare(
-      "UPDATE leads SET stage = 'prospect', status = 'new_prospect' WHERE id = ?",
-    )
+    const stale = await env.DB.prepare("SELECT stage FROM leads WHERE id = ?")
       .bind(lead.body.lead_id)
-      .run();
+      .first<{ stage: string }>();
+    expect(stale?.stage).toBe("lead");
     const { row } = await addSuppression(database(env.DB), {
       kind: "email",
       value: "pia@prospects.example",
@@ -151,19 +151,44 @@ describe("Do-Not-Contact into HaloPSA", () => {
     });
     await runDncPropagation(env);
     const detail = byTarget(await settled(row.id));
-    expect(detail.halopsa?.detail).toContain("prospect, flagged not moved");
+    expect(detail.halopsa?.detail).toContain("prospect in HaloPSA, flagged not moved");
     const ticket = await halo.get(`Tickets/${ticketId}`);
     expect(ticket.status_id).toBe(10);
     expect(
       (ticket.customfields as { id: number; value: unknown }[]).find((f) => f.id === CF_DNC)?.value,
     ).toBe(true);
-    const local = await env.DB.prepare("SELECT status FROM leads WHERE id = ?")
+    // Locally the lead follows HaloPSA's stage instead of being set to Do Not Contact.
+    const local = await env.DB.prepare("SELECT stage, status FROM leads WHERE id = ?")
       .bind(lead.body.lead_id)
-      .first<{ status: string }>();
-    expect(local?.status).toBe("new_prospect");
+      .first<{ stage: string; status: string }>();
+    expect(local).toEqual({ stage: "prospect", status: "new_prospect" });
   });
 
-  it("250 suppressed people cost at most 3 ticket POSTs and 3 note POSTs", async () => {
+  it("tags added by hand in HaloPSA survive the dnc_list tag", async () => {
+    const lead = await sync("hana@handtags.example", "Hana");
+    const ticketId = lead.body.halopsa.ticket_id;
+    const before = (await halo.get(`Tickets/${ticketId}`)).tags as { text: string }[];
+    // An agent adds a tag in HaloPSA; LeadBridge's lists do not know it.
+    await halo.post("Tickets", [
+      { id: ticketId, tags: [...before.map((t) => ({ text: t.text })), { text: "vip_by_hand" }] },
+    ]);
+    const { row } = await addSuppression(database(env.DB), {
+      kind: "email",
+      value: "hana@handtags.example",
+      reason: null,
+      origin: "api",
+      createdBy: "test",
+    });
+    await runDncPropagation(env);
+    expect(byTarget(await settled(row.id)).halopsa?.status).toBe("done");
+    const tags = ((await halo.get(`Tickets/${ticketId}`)).tags as { text: string }[]).map(
+      (t) => t.text,
+    );
+    expect(tags).toEqual(expect.arrayContaining(["vip_by_hand", "dnc_list"]));
+    for (const t of before) expect(tags).toContain(t.text);
+  });
+
+  it("250 suppressed people cost 3 ticket reads, 3 ticket POSTs and 3 note POSTs", async () => {
     const ctx = await importContext(env, {
       actor: "test",
       requestId: null,
@@ -215,14 +240,17 @@ describe("Do-Not-Contact into HaloPSA", () => {
         dnc_250: {
           ticket_posts: delta("POST /api/tickets"),
           action_posts: delta("POST /api/actions"),
+          ticket_reads: delta("GET /api/tickets"),
           halo_requests: after.requests_total - before.requests_total,
         },
       }),
     );
-    // One ticket POST and one note POST per 100 tickets; no per-ticket reads.
+    // One ticket read (by `ticketids`), one ticket POST and one note POST per 100 tickets; no
+    // per-ticket reads.
+    expect(delta("GET /api/tickets")).toBe(3);
     expect(delta("POST /api/tickets")).toBe(3);
     expect(delta("POST /api/actions")).toBe(3);
-    expect(after.requests_total - before.requests_total).toBeLessThanOrEqual(8);
+    expect(after.requests_total - before.requests_total).toBeLessThanOrEqual(9);
     const flagged = await env.DB.prepare(
       "SELECT count(*) AS n FROM leads WHERE email LIKE '%@bulk-dnc.example' AND status = 'do_not_contact'",
     ).first<{ n: number }>();

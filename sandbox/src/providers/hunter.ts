@@ -8,13 +8,17 @@ import { type Company, foldAscii, type Person, universe } from "./universe";
  * success and `{errors:[{id, code, details}]}` on failure. Domain search pages with
  * `limit` (≤ 100, or the `max_limit` knob for free plans) and `offset`, `meta.results` the total;
  * one search is charged per 1–10 emails returned. Email finder answers 451 `claimed_email` for
- * people who asked not to be processed. 403 = rate limit (15/s), 429 = monthly quota spent.
+ * people who asked not to be processed, and so does the email verifier. 403 = rate limit (15/s), 429 = monthly quota spent.
  * No Retry-After or rate headers (providers.md §3.5).
  */
 
 const DOMAIN = "GET /v2/domain-search";
 const FINDER = "GET /v2/email-finder";
 const ACCOUNT = "GET /v2/account";
+const VERIFIER = "GET /v2/email-verifier";
+
+const CLAIMED_DETAILS =
+  "The person owning the email address asked us directly or indirectly to stop the processing of their personal data. For this reason, you shouldn't process it yourself in any way.";
 
 const fail = (status: number, id: string, details: string) =>
   json({ errors: [{ id, code: status, details }] }, status);
@@ -111,6 +115,11 @@ export function hunterRoutes(s: ProviderState): Hono {
     }
     return null;
   };
+
+  const claimedLater = (email: string) =>
+    s
+      .knobs()
+      .hunter.claimed_emails.some((e) => e.trim().toLowerCase() === email.trim().toLowerCase());
 
   const companyFor = (domain: string, name: string): Company | undefined => {
     const companies = universe(s.knobs().seed).companies;
@@ -245,16 +254,8 @@ export function hunterRoutes(s: ProviderState): Hono {
       (x) =>
         x.company === company && foldAscii(x.firstName) === first && foldAscii(x.lastName) === last,
     );
-    if (p?.claimed) {
-      return answer(
-        FINDER,
-        fail(
-          451,
-          "claimed_email",
-          "The person owning the email address asked us directly or indirectly to stop the processing of their personal data. For this reason, you shouldn't process it yourself in any way.",
-        ),
-        { claimed: p.email },
-      );
+    if (p && (p.claimed || claimedLater(p.email))) {
+      return answer(FINDER, fail(451, "claimed_email", CLAIMED_DETAILS), { claimed: p.email });
     }
     // Charged only when an email is found (providers.md §3.2).
     if (p) s.charge("hunter", 1, [p.email]);
@@ -288,6 +289,46 @@ export function hunterRoutes(s: ProviderState): Hono {
         },
       }),
       { found: p?.email ?? null },
+    );
+  });
+
+  // Verification of one address (providers.md §3.2): `status` + `score`; 451 for a claimed one.
+  app.get("/v2/email-verifier", (c) => {
+    const refused = gate(c.req.raw, VERIFIER, true);
+    if (refused) return answer(VERIFIER, refused);
+    const email = (new URL(c.req.url).searchParams.get("email") ?? "").trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+      return answer(VERIFIER, fail(400, "wrong_params", "You are missing the email parameter"));
+    }
+    const p = universe(s.knobs().seed).people.find((x) => x.email.toLowerCase() === email);
+    if (p?.claimed || claimedLater(email)) {
+      return answer(VERIFIER, fail(451, "claimed_email", CLAIMED_DETAILS), { claimed: email });
+    }
+    s.charge("hunter", 1, [email]);
+    const valid = p?.emailStatus === "verified";
+    return answer(
+      VERIFIER,
+      json({
+        data: {
+          status: p ? (valid ? "valid" : "accept_all") : "unknown",
+          result: p ? (valid ? "deliverable" : "risky") : "unknown",
+          _deprecation_notice: "Using result is deprecated, use status instead",
+          score: p ? (valid ? 94 : 70) : 0,
+          email,
+          regexp: true,
+          gibberish: false,
+          disposable: false,
+          webmail: false,
+          mx_records: true,
+          smtp_server: true,
+          smtp_check: valid,
+          accept_all: !valid,
+          block: false,
+          sources: p ? sources(p) : [],
+        },
+        meta: { params: { email } },
+      }),
+      { email },
     );
   });
 

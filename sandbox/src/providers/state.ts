@@ -55,6 +55,12 @@ const providerKnobs = {
       max_limit: z.number().int().min(1).max(100).default(100),
       /** When the monthly quota resets (GET /v2/account `reset_date`). */
       reset_date: z.string().default("2026-12-01"),
+      /**
+       * Addresses whose owner asked Hunter to stop processing them after its search index served
+       * them: domain search still lists them, the email verifier and finder answer 451
+       * `claimed_email` (providers.md §3.3) — a claim landing between a search and a verify.
+       */
+      claimed_emails: z.array(z.string()).default([]),
       inject: z.array(injectSchema).default([]),
     })
     .strict(),

@@ -214,7 +214,11 @@ class Jobs {
   }
 }
 
-export type ConvertRequest = Json<"/api/v1/prospects/convert/{lead_id}", "post">;
+type ConvertBody = Json<"/api/v1/prospects/convert/{lead_id}", "post">;
+/** The generated body marks fields with server defaults required; a caller may leave them out. */
+export type ConvertRequest = Omit<ConvertBody, "conversion_options"> & {
+  conversion_options?: Partial<ConvertBody["conversion_options"]>;
+};
 export type ConvertResult = Created<"/api/v1/prospects/convert/{lead_id}", "post">;
 export type OpportunityRequest = Json<"/api/v1/opportunities", "post">;
 export type OpportunityResult = Created<"/api/v1/opportunities", "post">;

@@ -99,7 +99,7 @@ describe("HaloIntegration against the running service", () => {
   });
 
   it("carries a lead through convert, qualification and an opportunity to won", async () => {
-    const { lead_id: id } = await client.leads.sync({
+    const synced = await client.leads.sync({
       source: "generic",
       first_name: "Katherine",
       last_name: "Johnson",
@@ -107,6 +107,8 @@ describe("HaloIntegration against the running service", () => {
       company: "Orbit Sdk",
       website: "https://orbit-sdk.example",
     });
+    const id = synced.lead_id;
+    if (!id) throw new Error(`not imported: ${JSON.stringify(synced)}`);
     for (const status of ["researching", "contacted", "engaged"] as const) {
       const moved = await client.leads.setStatus(id, { status, reason: "sdk test" });
       expect(moved.to).toEqual({ stage: "lead", status });

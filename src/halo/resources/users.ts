@@ -1,4 +1,4 @@
-import { type Entity, getById, listEntity, type UpsertOptions, upsertEntity } from "../entity";
+import { type Entity, listEntity, type UpsertOptions, upsertEntity } from "../entity";
 import { UserRecord } from "../schemas";
 import type { Halo } from "../transport";
 import { UserWrite } from "../writes";
@@ -18,7 +18,6 @@ export const users: Entity<UserRecord, UserWrite> = {
   lookup: { kind: "advanced_search" },
 };
 
-export const getUser = (halo: Halo, id: number) => getById(halo, users, id);
 export const listUsers = (halo: Halo, query: Record<string, string | number | boolean> = {}) =>
   listEntity(halo, users, query);
 export const upsertUsers = (

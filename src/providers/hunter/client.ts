@@ -9,6 +9,7 @@ import {
   refuseRedirect,
 } from "../http";
 import type { CallResult, Throttle } from "../pacing";
+import { isHunterClaimedEmail } from "./normalise";
 import { HunterDomainSearchSchema, HunterEmailFinderSchema } from "./schema";
 
 /**
@@ -50,6 +51,18 @@ export interface HunterDomainPage {
 export type HunterFinderResult =
   | { kind: "found"; data: z.infer<typeof HunterEmailFinderSchema> }
   | { kind: "claimed"; email: string | null };
+
+export type HunterVerifierResult =
+  | { kind: "verified"; status: string | null; score: number | null }
+  /** 451 `claimed_email`: the owner of this address asked Hunter to stop processing it. */
+  | { kind: "claimed"; email: string };
+
+const VerifierResponseSchema = z.looseObject({
+  data: z.looseObject({
+    status: z.string().nullish(),
+    score: z.number().nullish(),
+  }),
+});
 
 export interface HunterClientOptions {
   baseUrl: string;
@@ -239,6 +252,46 @@ export class HunterClient {
       }
       await sent.done({ throttle: null, credits: 1 });
       return { kind: "ok", data: { kind: "found", data: parsed.data.data }, throttle: null };
+    } finally {
+      await sent.done({ throttle: null, credits: null });
+    }
+  }
+
+  /**
+   * Email verifier (one verification credit; Hunter counts a 202 "in progress" once, so it is
+   * reported as unverified rather than retried here). A 451 `claimed_email` is a result — the
+   * address must be suppressed — not an error, and costs nothing.
+   */
+  async emailVerifier(email: string): Promise<CallResult<HunterVerifierResult>> {
+    const sent = await this.get("email-verifier", { email }, 1);
+    if (sent.kind === "refused") return { kind: "throttled", throttle: sent.throttle };
+    const { res } = sent;
+    try {
+      const body = await readBody(res);
+      if (isHunterClaimedEmail(res.status, body)) {
+        await sent.done({ throttle: null, credits: 0 });
+        return { kind: "ok", data: { kind: "claimed", email }, throttle: null };
+      }
+      const throttle = await this.throttleFor(res.status);
+      if (throttle) {
+        await sent.done({ throttle, credits: 0 });
+        return { kind: "throttled", throttle };
+      }
+      if (!res.ok) {
+        await sent.done({ throttle: null, credits: 0 });
+        this.fail("email-verifier", res.status, body);
+      }
+      const parsed = VerifierResponseSchema.safeParse(body);
+      await sent.done({ throttle: null, credits: 1 });
+      return {
+        kind: "ok",
+        data: {
+          kind: "verified",
+          status: parsed.success ? (parsed.data.data.status ?? null) : null,
+          score: parsed.success ? (parsed.data.data.score ?? null) : null,
+        },
+        throttle: null,
+      };
     } finally {
       await sent.done({ throttle: null, credits: null });
     }

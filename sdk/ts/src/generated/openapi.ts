@@ -598,6 +598,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import statistics: totals, per source, the funnel, HaloPSA calls saved
+         * @description The seed's sync statistics, extended: the funnel lead → prospect → opportunity → won of the leads first imported in the period, duplicates prevented, suppressions, and the HaloPSA calls saved against the per-lead workflow. Default period: the last 30 days.
+         */
+        get: operations["getAnalyticsSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Response times, error rates, throughput, HaloPSA window use
+         * @description The seed's performance metrics over the period (default: the last 24 hours), per route pattern, with HaloGate's rolling window now and the HaloPSA calls, 429s and held-back calls of the period. Counts are recorded per minute and written in batches, so the last few seconds of other Worker instances may not show yet.
+         */
+        get: operations["getAnalyticsPerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads/{id}/status": {
         parameters: {
             query?: never;
@@ -2786,6 +2826,145 @@ export interface components {
                 request_id: string | null;
                 /** @description What the writer recorded with the entry */
                 context?: unknown;
+            };
+        };
+        SyncAnalytics: {
+            period: {
+                /** @description Inclusive (ISO 8601) */
+                start: string;
+                /** @description Exclusive (ISO 8601) */
+                end: string;
+            };
+            totals: {
+                /** @description Leads created in HaloPSA */
+                leads_imported: number;
+                /** @description Of the leads first imported in the period, those now a prospect or beyond */
+                prospects_created: number;
+                /** @description Of the leads first imported in the period, those now a won opportunity */
+                opportunities_won: number;
+            };
+            by_source: {
+                [key: string]: {
+                    /** @description Leads created from this source */
+                    leads: number;
+                    /** @description Records received, every outcome */
+                    records: number;
+                    /** @description Written (created or matched) over attempted (written, rejected, failed); suppressions count as neither. null when nothing was attempted */
+                    success_rate: number | null;
+                    duplicates_prevented: number;
+                    suppressed: number;
+                };
+            };
+            /** @description The leads first imported in the period by where they are now: every lead, those at prospect or beyond, those at opportunity, those won */
+            funnel: {
+                leads: number;
+                prospects: number;
+                opportunities: number;
+                won: number;
+            };
+            outcomes: components["schemas"]["ImportOutcomeCounts"];
+            /** @description Records matched to a person already known instead of creating a second one */
+            duplicates_prevented: number;
+            suppressed: number;
+            halopsa: {
+                /** @description HaloPSA requests sent in the period (all sources; null with `source`) */
+                calls: number | null;
+                /** @description What the per-lead workflow would have sent for the same outcomes: 8 per new lead (a search and a create per client, site, user, ticket), 4 per known one */
+                baseline_calls: number;
+                calls_saved: number | null;
+            };
+            /** @description Each provider's credits spent today (UTC), from its gate */
+            providers: {
+                [key: string]: {
+                    configured: boolean;
+                    credits_spent_today: number | null;
+                    daily_credit_budget: number | null;
+                    cooldown_until: string | null;
+                };
+            };
+            timeline: {
+                /** @enum {string} */
+                granularity: "hour" | "day";
+                points: {
+                    /** @example 2026-01-31T09 */
+                    start: string;
+                    source: string;
+                    leads: number;
+                    duplicates_prevented: number;
+                    suppressed: number;
+                    failed: number;
+                }[];
+            };
+        };
+        /** @description Import outcomes in the period */
+        ImportOutcomeCounts: {
+            created: number;
+            updated: number;
+            preserved: number;
+            merged: number;
+            rejected: number;
+            suppressed: number;
+            failed: number;
+        };
+        PerformanceAnalytics: {
+            period: {
+                /** @description Inclusive (ISO 8601) */
+                start: string;
+                /** @description Exclusive (ISO 8601) */
+                end: string;
+            };
+            /** @description Milliseconds; percentiles read from fixed latency buckets */
+            response_times: {
+                /** @description ms; null without requests */
+                average: number | null;
+                p95: number | null;
+                p99: number | null;
+            };
+            error_rates: {
+                /** @description Share of requests answered 5xx */
+                total: number;
+                /** @description Share of requests answered 4xx */
+                client: number;
+                /** @description 5xx share per route pattern (`POST /api/v1/sync/leads`) */
+                by_endpoint: {
+                    [key: string]: number;
+                };
+            };
+            throughput: {
+                requests: number;
+                requests_per_minute: number;
+                /** @description Request bodies received, MiB */
+                data_processed_mb: number;
+            };
+            /** @description Requests this API answered 429 */
+            rate_limited: number;
+            endpoints: {
+                /** @description ms; null without requests */
+                average: number | null;
+                p95: number | null;
+                p99: number | null;
+                route: string;
+                requests: number;
+                error_rate: number;
+            }[];
+            halopsa: {
+                /** @description Requests sent to HaloPSA in the period */
+                calls: number;
+                /** @description 429s HaloPSA answered */
+                responses_429: number;
+                /** @description Calls HaloGate held back (window full or cooling down after a 429) */
+                throttled: number;
+                /** @description HaloGate's rolling window now; null if it cannot be read */
+                window: {
+                    limit: number | null;
+                    window_seconds: number | null;
+                    budget: number | null;
+                    used: number;
+                    in_flight: number;
+                    remaining: number | null;
+                    cooldown_until: string | null;
+                    last_429_at: string | null;
+                } | null;
             };
         };
         TransitionOutcome: {
@@ -7071,6 +7250,164 @@ export interface operations {
             };
             /** @description Body is not of a media type the route accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalyticsSync: {
+        parameters: {
+            query?: {
+                /** @description Start of the period, inclusive (ISO 8601 date or date-time) */
+                start_date?: string;
+                /** @description End of the period (ISO 8601); a bare date includes that whole day. Default: now */
+                end_date?: string;
+                /** @description Only leads from this source */
+                source?: "apollo" | "zoominfo" | "hunter" | "generic";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sync statistics for the period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncAnalytics"];
+                };
+            };
+            /** @description Invalid query; `details.field` names the parameter at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` headers describe that limit */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the window resets, in epoch seconds */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; logged with the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalyticsPerformance: {
+        parameters: {
+            query?: {
+                /** @description Start of the period, inclusive (ISO 8601 date or date-time) */
+                start_date?: string;
+                /** @description End of the period (ISO 8601); a bare date includes that whole day. Default: now */
+                end_date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Performance metrics for the period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceAnalytics"];
+                };
+            };
+            /** @description Invalid query; `details.field` names the parameter at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the required scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,56 @@
+import { writeAudit } from "../db/audit";
+import type { Db } from "../db/client";
+import { addSuppression } from "../db/suppressions-repo";
+import { hunterClaimedEmailSuppression } from "../domain/suppression";
+
+const ACTOR = "hunter-sync";
+
+/**
+ * Hunter answered 451 `claimed_email` for these addresses: "you shouldn't process it yourself in
+ * any way" (providers.md §3.3). Each becomes a permanent suppression of origin `hunter` (so every
+ * later import of the person, from any provider, is suppressed with no HaloPSA write, and the DNC
+ * push flags any ticket LeadBridge already made), with a `suppression.added` audit entry naming
+ * the 451. The call carried the address, so the address is what is suppressed.
+ */
+export async function recordHunterClaims(
+  db: Db,
+  emails: string[],
+  endpoint: "email-verifier" | "email-finder",
+  now: Date,
+): Promise<void> {
+  for (const email of new Set(emails)) {
+    const entry = hunterClaimedEmailSuppression(email, now);
+    if (entry === null) continue;
+    const { row, created } = await addSuppression(
+      db,
+      {
+        kind: entry.kind,
+        value: entry.value,
+        reason: entry.reason,
+        origin: "hunter",
+        createdBy: ACTOR,
+      },
+      now,
+    );
+    await writeAudit(
+      db,
+      [
+        {
+          actor: ACTOR,
+          action: created ? "suppression.added" : "suppression.confirmed",
+          entity: "suppression",
+          entityId: row.id,
+          rule: "hunter_claimed_email",
+          detail: {
+            kind: row.kind,
+            value: row.value,
+            provider: "hunter",
+            endpoint,
+            http_status: 451,
+          },
+        },
+      ],
+      now,
+    );
+  }
+}

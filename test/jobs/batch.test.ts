@@ -1,0 +1,221 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { HaloGate } from "../../src/halo/gate";
+import type { GateResult, HaloRequest } from "../../src/halo/types";
+import worker from "../../src/index";
+import { createImportJob } from "../../src/jobs/create-job";
+import type { JobMessage } from "../../src/jobs/messages";
+import { api } from "../helpers/api";
+import type { SandboxTenant } from "../helpers/sandbox";
+import { tenantApp } from "../helpers/tenant-app";
+
+interface Job {
+  status: string;
+  pending: number;
+  failed: number;
+  by_action: Record<string, number>;
+  results: { index: number; action: string; lead_id: string | null }[];
+}
+
+let tenant: SandboxTenant;
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  ({ tenant, auth } = await tenantApp("batch"));
+});
+
+const LEADS = 250; // three chunks: 100, 100, 50
+const person = (tag: string, i: number) => ({
+  first_name: `Batch${i}`,
+  last_name: `Shared${tag}`,
+  email: `${tag}${i}@batch-${tag}-co${i % 50}.example`,
+  company: `Batch ${tag} Co ${i % 50}`,
+  website: `batch-${tag}-co${i % 50}.example`,
+});
+
+async function newJob(tag: string) {
+  const send = vi.spyOn(env.JOBS, "sendBatch").mockResolvedValue(undefined as never);
+  const job = await createImportJob(env, {
+    kind: "bulk",
+    source: "generic",
+    records: Array.from({ length: LEADS }, (_, i) => person(tag, i)),
+    options: {
+      deduplication: true,
+      update_existing: true,
+      custom_fields: true,
+      continue_on_error: true,
+    },
+    createdBy: "test",
+  });
+  send.mockRestore();
+  expect(job.chunks).toBe(3);
+  return job;
+}
+
+/** Delivers the job's chunks as one queue batch, as Queues does with max_batch_size ≥ 3. */
+async function deliver(jobId: string, chunks: number[], attempts = 1) {
+  const batch = createMessageBatch(
+    "leadbridge-jobs",
+    chunks.map((chunk) => ({
+      id: `m-${chunk}`,
+      timestamp: new Date(),
+      attempts,
+      body: { type: "import.chunk", job_id: jobId, chunk } satisfies JobMessage,
+    })),
+  );
+  const ctx = createExecutionContext();
+  // Re-sends (a throttle, busy people) are not expected here; fail loudly if one happens.
+  const sends = vi.spyOn(env.JOBS, "sendBatch");
+  await worker.queue(batch as MessageBatch<JobMessage>, env, ctx);
+  const result = await getQueueResult(batch, ctx);
+  expect(sends).not.toHaveBeenCalled();
+  sends.mockRestore();
+  return {
+    acked: [...result.explicitAcks].sort(),
+    retried: result.retryMessages.map((m) => m.msgId).sort(),
+  };
+}
+
+/** Wraps the HaloGate stub: `answer` may replace HaloPSA's answer to a request. */
+function interceptGate(
+  answer: (request: HaloRequest, send: () => Promise<GateResult>) => Promise<GateResult>,
+) {
+  const original = env.HALO_GATE.get.bind(env.HALO_GATE);
+  return vi.spyOn(env.HALO_GATE, "get").mockImplementation((id) => {
+    const stub = original(id);
+    return {
+      send: (...args: Parameters<DurableObjectStub<HaloGate>["send"]>) =>
+        answer(args[1], () => stub.send(...args) as Promise<GateResult>),
+    } as unknown as DurableObjectStub<HaloGate>;
+  });
+}
+
+const job = async (id: string) => (await api<Job>(`/sync/jobs/${id}`, { headers: auth })).body;
+
+async function calls() {
+  return (await tenant.stats()).requests_by_route;
+}
+
+function diff(after: Record<string, number>, before: Record<string, number>) {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([route, n]) => [route, n - (before[route] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
+}
+
+/** Each person once in HaloPSA (user and ticket), each company once (client). */
+async function expectExactlyOnce(tag: string, done: Job) {
+  const mine = (r: Record<string, unknown>, field: string) =>
+    String(r[field] ?? "").includes(`@batch-${tag}-`);
+  const users = (await tenant.listAll("Users", "users")).filter((u) => mine(u, "emailaddress"));
+  const tickets = (await tenant.listAll("Tickets", "tickets")).filter((t) => mine(t, "user_email"));
+  const clients = (await tenant.listAll("Client", "clients")).filter((c) =>
+    String(c.name ?? "").includes(`Batch ${tag} Co`),
+  );
+  const leadIds = new Set(done.results.map((r) => r.lead_id));
+  expect(leadIds.size).toBe(LEADS);
+  expect(users).toHaveLength(LEADS);
+  expect(new Set(users.map((u) => u.third_party_id))).toEqual(leadIds);
+  expect(tickets).toHaveLength(LEADS);
+  expect(new Set(tickets.map((t) => t.third_party_id_string))).toEqual(leadIds);
+  expect(clients).toHaveLength(50);
+}
+
+describe("a queue batch of several chunks", () => {
+  it("imports three chunk messages as one run: users and tickets share arrays of 100", async () => {
+    const created = await newJob("one");
+    const before = await calls();
+    const result = await deliver(created.id, [0, 1, 2]);
+    expect(result).toEqual({ acked: ["m-0", "m-1", "m-2"], retried: [] });
+    const spent = diff(await calls(), before);
+    // 50 companies and 250 people: one POST of clients, one of sites, three of users and of
+    // tickets — where three separate runs paid a client, site, user and ticket POST each.
+    expect(spent).toMatchObject({
+      "POST /api/client": 1,
+      "POST /api/site": 1,
+      "POST /api/users": 3,
+      "POST /api/tickets": 3,
+    });
+    const done = await job(created.id);
+    expect(done).toMatchObject({ status: "completed", pending: 0, failed: 0 });
+    expect(done.by_action).toEqual({ created: LEADS });
+    await expectExactlyOnce("one", done);
+  });
+
+  it("survives a Worker killed mid-batch: the redelivered batch finishes without a duplicate", async () => {
+    const created = await newJob("kill");
+    let usersPosts = 0;
+    let dead = false;
+    // The second users POST lands in HaloPSA, then the Worker dies before reading the answer:
+    // nothing it would have sent after that reaches HaloPSA.
+    const kill = interceptGate(async (request, send) => {
+      if (dead) return { kind: "network_error", message: "the Worker is gone", sent: false };
+      const result = await send();
+      if (request.method === "POST" && request.path === "/api/Users" && ++usersPosts === 2) {
+        dead = true;
+        throw new Error("simulated: the Worker was killed");
+      }
+      return result;
+    });
+    try {
+      const first = await deliver(created.id, [0, 1, 2]);
+      // Nothing acked: every chunk comes back (at-least-once), none lost.
+      expect(first.acked).toEqual([]);
+      expect(first.retried).toEqual(["m-0", "m-1", "m-2"]);
+    } finally {
+      kill.mockRestore();
+    }
+    const stranded = await job(created.id);
+    expect(stranded.pending).toBe(LEADS);
+    // Two arrays of users are in HaloPSA; only the first one's ids are in D1.
+    const landed = (await tenant.listAll("Users", "users")).filter((u) =>
+      String(u.emailaddress).includes("batch-kill-"),
+    );
+    expect(landed).toHaveLength(200);
+
+    const before = await calls();
+    const again = await deliver(created.id, [0, 1, 2], 2);
+    expect(again).toEqual({ acked: ["m-0", "m-1", "m-2"], retried: [] });
+    const spent = diff(await calls(), before);
+    // The unrecorded array is found among the newest users in one page, not user by user.
+    expect(spent["GET /api/users"] ?? 0).toBeLessThanOrEqual(2);
+    expect(spent["POST /api/users"]).toBe(1); // only the 50 never sent
+    const done = await job(created.id);
+    expect(done).toMatchObject({ status: "completed", pending: 0, failed: 0 });
+    expect(done.by_action).toEqual({ created: LEADS });
+    await expectExactlyOnce("kill", done);
+  });
+
+  it("retries only the message whose records HaloPSA failed, and acks the others", async () => {
+    const created = await newJob("fail");
+    // HaloPSA is unreachable for the users array holding chunk 2's people (indexes 200–249).
+    const down = interceptGate(async (request, send) => {
+      const body = Array.isArray(request.body) ? request.body : [];
+      const chunk2 = body.some((r: { emailaddress?: string }) =>
+        /^fail2\d\d@/.test(r.emailaddress ?? ""),
+      );
+      if (request.method === "POST" && request.path === "/api/Users" && chunk2)
+        return { kind: "network_error", message: "connection refused", sent: false };
+      return send();
+    });
+    try {
+      const first = await deliver(created.id, [0, 1, 2]);
+      expect(first).toEqual({ acked: ["m-0", "m-1"], retried: ["m-2"] });
+    } finally {
+      down.mockRestore();
+    }
+    const partial = await job(created.id);
+    expect(partial.status).toBe("running");
+    expect(partial.pending).toBe(50);
+    expect(partial.by_action.created).toBe(200);
+
+    const again = await deliver(created.id, [2], 2);
+    expect(again).toEqual({ acked: ["m-2"], retried: [] });
+    const done = await job(created.id);
+    expect(done).toMatchObject({ status: "completed", pending: 0, failed: 0 });
+    expect(done.by_action).toEqual({ created: LEADS });
+    await expectExactlyOnce("fail", done);
+  });
+});
