@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { notFound, onError } from "./http/on-error";
-import { openApiDocument } from "./http/openapi-document";
+import { API_INFO, openApiDocument } from "./http/openapi-document";
 import { routeTable } from "./http/route-table";
 import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
@@ -15,7 +15,8 @@ import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { dashboardRoutes } from "./routes/dashboard";
-import { renderDocs } from "./routes/docs";
+import { DOCS_CSP, renderDocs, SCALAR_SCRIPT } from "./routes/docs";
+import { errorsRoutes } from "./routes/errors";
 import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
 import { haloWebhookSetupRoutes } from "./routes/halo-webhook-setup";
@@ -60,6 +61,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   // Before the subscription routes: their admin-key check must not meet HaloPSA's Basic auth.
   api.route("/webhooks", haloWebhookRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/errors", errorsRoutes);
   api.route("/analytics", analyticsRoutes);
   api.route("/leads", leadStatusRoutes);
   api.route("/prospects", prospectsRoutes);
@@ -120,7 +122,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWebhookEvents(app);
   const document = openApiDocument(app);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
-  app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));
+  app.get(`${API_PREFIX}/docs`, (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    return c.html(renderDocs(`${API_PREFIX}/openapi.json`, API_INFO.title));
+  });
+  // Static assets (public/): run_worker_first sends every request here first.
+  app.get(`${SCALAR_SCRIPT}`, (c) => c.env.ASSETS.fetch(c.req.raw));
   app.route("/", dashboardRoutes);
   return app;
 }

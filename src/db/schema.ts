@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Scope } from "../auth/principal";
+import type { RateLimits } from "../auth/rate-limit-policy";
 import type { Stage } from "../config/schema";
 import type { DedupKeyKind } from "../domain/dedup-key";
 import type { LeadSource } from "../domain/lead";
@@ -49,6 +50,8 @@ export const apiKeys = sqliteTable(
     createdAt: createdAt(),
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
+    /** The key's own rate limits; null (or a missing field) means the seed's default. */
+    rateLimits: text("rate_limits", { mode: "json" }).$type<Partial<RateLimits>>(),
   },
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.hash)],
 );
@@ -94,6 +97,8 @@ export const errorLog = sqliteTable(
     source: text("source"),
     requestId: text("request_id"),
     detail: text("detail", { mode: "json" }),
+    /** When the entry was copied to HaloPSA's IntegrationError log (`halopsa.mirror_errors`). */
+    haloMirroredAt: text("halo_mirrored_at"),
   },
   (t) => [index("error_at_idx").on(t.at)],
 );
