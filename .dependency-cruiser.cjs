@@ -5,7 +5,8 @@
 //             src/jobs/{consumer,cron,messages}.ts
 //   features  src/sync, src/halo-index, src/jobs (import jobs), src/config-check, src/dnc,
 //             src/webhooks (outbound delivery), src/lifecycle (status transitions),
-//             src/calls (call records), src/automation (workflow automation rules)
+//             src/calls (call records), src/automation (workflow automation rules),
+//             src/halo-inbound (HaloPSA webhooks)
 //   pipeline  src/pipeline
 //   adapters  src/db, src/halo, src/providers   (never each other)
 //   domain    src/domain
@@ -16,7 +17,7 @@
 const ENTRY =
   "^src/(index\\.ts|app\\.ts|routes/|http/|middleware/|jobs/(consumer|cron|messages)\\.ts)";
 const FEATURES =
-  "^src/(sync|halo-index|jobs|config-check|webhooks|dnc|lifecycle|calls|automation)/";
+  "^src/(sync|halo-index|jobs|config-check|webhooks|dnc|lifecycle|calls|automation|halo-inbound)/";
 const PIPELINE = "^src/pipeline/";
 const ADAPTERS = "^src/(db|halo|providers)/";
 const DOMAIN = "^src/domain/";
@@ -100,8 +101,8 @@ module.exports = {
       "features-do-not-know-each-other",
       "The HaloPSA index and import jobs are independent features; provider syncs use import " +
         "jobs (they create one per page) and nothing else of another feature.",
-      { path: "^src/(halo-index|jobs)/", pathNot: ENTRY },
-      { path: "^src/(sync|halo-index|jobs)/", pathNot: ["$1", ENTRY] },
+      { path: "^src/(halo-index|jobs|halo-inbound)/", pathNot: ENTRY },
+      { path: "^src/(sync|halo-index|jobs|halo-inbound)/", pathNot: ["$1", ENTRY] },
     ),
     forbid(
       "sync-uses-import-jobs-only",

@@ -16,6 +16,8 @@ const TEST_SECRETS = {
   HUNTER_API_KEY: "test-hunter-key",
   // base64 of 32 fixed bytes: webhook secrets are sealed with it (src/security/secret-box.ts).
   WEBHOOK_SECRETS_KEY: "dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
+  HALO_WEBHOOK_PASSWORD: "test-halo-webhook-password",
+  HALO_WEBHOOK_PATH_TOKEN: "test-path-token-4f9c2e7a1b",
 };
 
 /** A port nothing listens on now, for the HaloPSA sandbox the app's tests talk to. */

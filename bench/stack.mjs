@@ -66,7 +66,8 @@ export async function startStack({ tenant, vars = {} }) {
     "--persist-to",
     persist,
     "--command",
-    `INSERT INTO api_keys (id, name, prefix, hash, scopes) VALUES ('${id}', 'bench', '${key.slice(0, 10)}', '${hash}', '["admin"]')`,
+    // Roomy rate limits: the benchmark and the SDK suites send far more than the seed's defaults.
+    `INSERT INTO api_keys (id, name, prefix, hash, scopes, rate_limits) VALUES ('${id}', 'bench', '${key.slice(0, 10)}', '${hash}', '["admin"]', '{"requests_per_hour":10000000,"bulk_imports_per_hour":100000,"concurrent_syncs":100000}')`,
   ]);
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const children = [

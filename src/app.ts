@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { notFound, onError } from "./http/on-error";
-import { openApiDocument } from "./http/openapi-document";
+import { API_INFO, openApiDocument } from "./http/openapi-document";
 import { routeTable } from "./http/route-table";
 import { newRouter } from "./http/router";
 import type { AppEnv } from "./http/types";
@@ -15,9 +15,12 @@ import { bulkRoutes, MAX_BULK_BODY_BYTES } from "./routes/bulk";
 import { callsRoutes, leadCallsRoutes } from "./routes/calls";
 import { configRoutes } from "./routes/config";
 import { dashboardRoutes } from "./routes/dashboard";
-import { renderDocs } from "./routes/docs";
+import { DOCS_CSP, renderDocs, SCALAR_SCRIPT } from "./routes/docs";
+import { errorsRoutes } from "./routes/errors";
 import { feedbackRoutes } from "./routes/feedback";
 import { haloRoutes } from "./routes/halo";
+import { haloWebhookSetupRoutes } from "./routes/halo-webhook-setup";
+import { HALO_WEBHOOK_SECURITY, haloWebhookRoutes } from "./routes/halo-webhooks";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { keysRoutes } from "./routes/keys";
@@ -36,6 +39,9 @@ import { webhooksRoutes } from "./routes/webhooks";
 export const API_PREFIX = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
 const BULK_PATH = `${API_PREFIX}/sync/leads/bulk`;
+/** A batched HaloPSA delivery of full ticket objects can pass 1 MiB. */
+const HALO_WEBHOOK_PATH = `${API_PREFIX}/webhooks/halopsa`;
+const MAX_HALO_WEBHOOK_BYTES = 8 * 1024 * 1024;
 
 /** Routes under /api/v1, each resource in its own file. */
 function mountRoutes(api: OpenAPIHono<AppEnv>): void {
@@ -52,7 +58,10 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lists", listsRoutes);
   api.route("/suppressions", suppressionRoutes);
   api.route("/audit", auditRoutes);
+  // Before the subscription routes: their admin-key check must not meet HaloPSA's Basic auth.
+  api.route("/webhooks", haloWebhookRoutes);
   api.route("/webhooks", webhooksRoutes);
+  api.route("/errors", errorsRoutes);
   api.route("/analytics", analyticsRoutes);
   api.route("/leads", leadStatusRoutes);
   api.route("/prospects", prospectsRoutes);
@@ -60,6 +69,7 @@ function mountRoutes(api: OpenAPIHono<AppEnv>): void {
   api.route("/lifecycle", lifecycleRoutes);
   api.route("/calls", callsRoutes);
   api.route("/leads", leadCallsRoutes);
+  api.route("/halo", haloWebhookSetupRoutes);
   api.route("/feedback", feedbackRoutes);
 }
 
@@ -80,7 +90,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(
     `${API_PREFIX}/*`,
     bodyGuard(
-      (path) => (path === BULK_PATH ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES),
+      (path) =>
+        path === BULK_PATH
+          ? MAX_BULK_BODY_BYTES
+          : path.startsWith(HALO_WEBHOOK_PATH)
+            ? MAX_HALO_WEBHOOK_BYTES
+            : MAX_BODY_BYTES,
       new Set([BULK_PATH]),
     ),
   );
@@ -97,10 +112,22 @@ export function createApp(): OpenAPIHono<AppEnv> {
     scheme: "bearer",
     description: "An API key issued by POST /api/v1/keys",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", HALO_WEBHOOK_SECURITY, {
+    type: "http",
+    scheme: "basic",
+    description:
+      "HaloPSA's outgoing webhook: username HALO_WEBHOOK_USERNAME, password the Worker secret " +
+      "HALO_WEBHOOK_PASSWORD (GET /api/v1/halo/webhook-setup)",
+  });
   registerWebhookEvents(app);
   const document = openApiDocument(app);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(document()));
-  app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocs(document())));
+  app.get(`${API_PREFIX}/docs`, (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    return c.html(renderDocs(`${API_PREFIX}/openapi.json`, API_INFO.title));
+  });
+  // Static assets (public/): run_worker_first sends every request here first.
+  app.get(`${SCALAR_SCRIPT}`, (c) => c.env.ASSETS.fetch(c.req.raw));
   app.route("/", dashboardRoutes);
   return app;
 }

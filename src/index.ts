@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { handleQueue } from "./jobs/consumer";
 import { handleScheduled } from "./jobs/cron";
 
+export { ApiKeyLimiter } from "./auth/rate-limiter";
 export { HaloGate } from "./halo/gate";
 export { ProviderGate } from "./providers/gate/gate";
 

@@ -47,6 +47,9 @@ export function ensureDevVars() {
   const vars = readDevVars();
   let createdKey = false;
   for (const [k, v] of Object.entries(SANDBOX_DEFAULTS)) vars[k] ??= v;
+  // The Basic-auth password HaloPSA's webhook sends (POST /api/v1/webhooks/halopsa): random per
+  // checkout, so even a local receiver never runs with a known default.
+  vars.HALO_WEBHOOK_PASSWORD ??= randomString(32, ALPHABET);
   if (!vars.LEADBRIDGE_ADMIN_KEY) {
     vars.LEADBRIDGE_ADMIN_KEY = generateKey();
     createdKey = true;

@@ -1,3 +1,5 @@
+import type { RateLimits } from "./rate-limit-policy";
+
 /** Scopes nest: an admin key may do what a write key may, and a write key what a read key may. */
 export const SCOPES = ["read", "write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -8,6 +10,8 @@ export interface Principal {
   keyId: string;
   name: string;
   scopes: Scope[];
+  /** The key's effective limits (its own, else the seed's defaults). */
+  rateLimits: RateLimits;
 }
 
 export function hasScope(principal: Principal, needed: Scope): boolean {

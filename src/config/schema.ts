@@ -246,6 +246,12 @@ export const HaloSettingsSchema = z
      */
     on_deleted: z.enum(["recreate", "skip"]).default("recreate"),
     /**
+     * Opt-in: copy sync failures from the error log into HaloPSA's IntegrationError log, so
+     * HaloPSA admins see them where they look. Batched by the every-minute cron, through
+     * HaloGate (src/jobs/error-mirror.ts); never sent from the request path.
+     */
+    mirror_errors: z.boolean().default(false),
+    /**
      * Each lifecycle transition is written to the ticket as a private note (a HaloPSA Action,
      * never the ticket's own notes): "Status changed from X to Y by <actor>: <reason>".
      */

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Scope } from "../auth/principal";
+import type { RateLimits } from "../auth/rate-limit-policy";
 import type { Db } from "./client";
 import { apiKeys } from "./schema";
 
@@ -7,7 +8,14 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export async function insertKey(
   db: Db,
-  row: { id: string; name: string; prefix: string; hash: string; scopes: Scope[] },
+  row: {
+    id: string;
+    name: string;
+    prefix: string;
+    hash: string;
+    scopes: Scope[];
+    rateLimits?: Partial<RateLimits> | null;
+  },
 ): Promise<ApiKeyRow> {
   const [inserted] = await db.insert(apiKeys).values(row).returning();
   if (!inserted) throw new Error("insert into api_keys returned no row");
@@ -33,4 +41,14 @@ export async function revokeKey(db: Db, id: string, at: string): Promise<boolean
 
 export async function touchKey(db: Db, id: string, at: string): Promise<void> {
   await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
+}
+
+/** Sets a key's own rate limits (null: back to the defaults); the row, or undefined if none. */
+export async function updateKeyLimits(
+  db: Db,
+  id: string,
+  rateLimits: Partial<RateLimits> | null,
+): Promise<ApiKeyRow | undefined> {
+  const [row] = await db.update(apiKeys).set({ rateLimits }).where(eq(apiKeys.id, id)).returning();
+  return row;
 }

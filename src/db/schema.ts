@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Scope } from "../auth/principal";
+import type { RateLimits } from "../auth/rate-limit-policy";
 import type { Stage } from "../config/schema";
 import type { DedupKeyKind } from "../domain/dedup-key";
 import type { LeadSource } from "../domain/lead";
@@ -49,6 +50,8 @@ export const apiKeys = sqliteTable(
     createdAt: createdAt(),
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
+    /** The key's own rate limits; null (or a missing field) means the seed's default. */
+    rateLimits: text("rate_limits", { mode: "json" }).$type<Partial<RateLimits>>(),
   },
   (t) => [uniqueIndex("api_keys_hash_idx").on(t.hash)],
 );
@@ -94,6 +97,8 @@ export const errorLog = sqliteTable(
     source: text("source"),
     requestId: text("request_id"),
     detail: text("detail", { mode: "json" }),
+    /** When the entry was copied to HaloPSA's IntegrationError log (`halopsa.mirror_errors`). */
+    haloMirroredAt: text("halo_mirrored_at"),
   },
   (t) => [index("error_at_idx").on(t.at)],
 );
@@ -179,6 +184,12 @@ export const leads = sqliteTable(
     canonical: text("canonical", { mode: "json" }).notNull(),
     /** Values LeadBridge last wrote to the user and ticket, per field. */
     written: text("written", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /**
+     * Values HaloPSA held, when it last told us (a HaloPSA webhook, src/halo-inbound), for fields
+     * LeadBridge wrote and somebody has since changed there: the next merge sees those manual
+     * edits without reading the record back. Only fields that differ from `written` are kept.
+     */
+    haloSeen: text("halo_seen", { mode: "json" }).$type<Record<string, unknown>>(),
     /**
      * Lifecycle data gathered by transitions (src/lifecycle): the prospect's qualification data
      * and the opportunity's sales data, as last written to the ticket.
@@ -563,6 +574,27 @@ export const calls = sqliteTable(
   (t) => [index("calls_lead_idx").on(t.leadId, t.id)],
 );
 
+/**
+ * HaloPSA webhook deliveries already accepted (POST /webhooks/halopsa), by Halo's delivery id:
+ * a replayed or re-sent delivery finds its id here and has no second effect.
+ */
+export const haloWebhookDeliveries = sqliteTable(
+  "halo_webhook_deliveries",
+  {
+    deliveryId: text("delivery_id").notNull(),
+    event: text("event").notNull(),
+    objectId: integer("object_id"),
+    receivedAt: text("received_at").notNull(),
+    /** Set by the jobs queue once the delivery's ticket was re-read and applied. */
+    processedAt: text("processed_at"),
+    /** What processing did (`applied`, `unknown_ticket`, `deleted`, …). */
+    outcome: text("outcome"),
+  },
+  (t) => [
+    uniqueIndex("halo_webhook_deliveries_id_idx").on(t.deliveryId),
+    index("halo_webhook_deliveries_received_idx").on(t.receivedAt),
+  ],
+);
 /** Where a Do-Not-Contact entry is pushed (src/dnc): HaloPSA and each provider. */
 export const PROPAGATION_TARGETS = ["halopsa", "apollo", "zoominfo", "hunter"] as const;
 export type PropagationTarget = (typeof PROPAGATION_TARGETS)[number];

@@ -134,7 +134,8 @@ export const CONDITIONAL_FIELDS: Record<string, { rule: string; updateIf: Condit
 const isEmpty = (v: unknown) =>
   v === null || v === undefined || (typeof v === "string" && v.trim() === "");
 const norm = (v: unknown) => (isEmpty(v) ? "" : String(v).trim());
-const same = (a: unknown, b: unknown) => norm(a).toLowerCase() === norm(b).toLowerCase();
+/** Equal as the merge compares values: trimmed, ignoring letter case, empty as empty. */
+export const same = (a: unknown, b: unknown) => norm(a).toLowerCase() === norm(b).toLowerCase();
 
 /** Lead ticket in "New Lead" or "Researching" with the lead ticket type: still mergeable. */
 export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): boolean {

@@ -18,10 +18,32 @@ export const errorResponse = (description: string) => ({
   content: { "application/json": { schema: ErrorEnvelopeSchema } },
 });
 
+const integerHeader = (description: string) => ({
+  description,
+  schema: { type: "integer" as const },
+});
+
+/** The `X-RateLimit-*` headers every authenticated answer carries (src/middleware/rate-limit.ts). */
+export const rateLimitHeaders = {
+  "X-RateLimit-Limit": integerHeader("Requests allowed in the current window"),
+  "X-RateLimit-Remaining": integerHeader("Requests left in the current window"),
+  "X-RateLimit-Reset": integerHeader("When the window resets, in epoch seconds"),
+};
+
 /** The error answers every authenticated route can give, for the OpenAPI document. */
 export const authErrors = {
   401: errorResponse("Missing, unknown or revoked API key"),
   403: errorResponse("The API key lacks the required scope"),
+  429: {
+    ...errorResponse(
+      "Over one of the API key's rate limits (`details.limit` names it); the `X-RateLimit-*` " +
+        "headers describe that limit",
+    ),
+    headers: {
+      ...rateLimitHeaders,
+      "Retry-After": integerHeader("Seconds to wait before retrying"),
+    },
+  },
 } as const;
 
 export const bodyErrors = {

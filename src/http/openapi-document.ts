@@ -23,14 +23,69 @@ export const API_INFO = {
     "path does not serve answers 405 `METHOD_NOT_ALLOWED` with `Allow`; `OPTIONS` on any path " +
     "answers 204 with `Allow`. Request bodies are JSON of at most 1 MiB (48 MiB for bulk " +
     "imports) nested at most 32 levels deep. Responses carry `X-Request-Id`, " +
-    "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`.",
+    "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`.\n\n" +
+    "Rate limits are per API key: by default 1,000 requests per hour, 10 bulk imports per " +
+    "hour and 100 concurrent sync operations (`POST /keys` and `PATCH /keys/{id}` set a key's " +
+    "own). Every authenticated answer carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and " +
+    "`X-RateLimit-Reset` (epoch seconds); over a limit the answer is 429 " +
+    "`RATE_LIMIT_EXCEEDED` with `Retry-After` in seconds.",
+  contact: { name: "LeadBridge operators" },
+  // A private service: the licence says so instead of pretending to be open source.
+  license: { name: "Proprietary", identifier: "LicenseRef-LeadBridge-Proprietary" },
 };
+
+/** Shown above each group of operations in the reference; a tag missing here gets a plain one. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Health: "Liveness and the state of the HaloPSA and provider connections; open to everyone.",
+  Sync: "Import leads into HaloPSA: one at a time, or thousands as a queued bulk job.",
+  Jobs: "Progress, per-lead results and replay of bulk import jobs.",
+  "Provider sync":
+    "Saved Apollo, ZoomInfo and Hunter searches run on a schedule, with checkpoints.",
+  Leads: "The dedup index: every person LeadBridge has seen and where they live in HaloPSA.",
+  Lists: "Segments of leads, mirrored onto each lead ticket's tags.",
+  Suppressions: "Do-Not-Contact entries that block every import, from any source.",
+  Audit: "Every decision LeadBridge took, with the rule that decided it.",
+  Errors: "The error log operators read: failed requests, queue chunks, syncs, deliveries.",
+  Config: "The integration's configuration: versioned, audited and checked against the tenant.",
+  HaloPSA: "Discover the tenant's ids and seed the dedup index from an existing tenant.",
+  Keys: "API keys: scopes and per-key rate limits. Secrets are shown once, then only hashed.",
+  Webhooks: "Subscriptions to signed outbound events, their deliveries and replays.",
+  "Webhook events": "The events LeadBridge POSTs to subscribers (Standard Webhooks signatures).",
+};
+
+type Tagged = { tags?: string[] };
+
+/** Every tag the document uses, in order of first use, with its description. */
+function tagList(doc: Document): { name: string; description: string }[] {
+  const names = new Set<string>();
+  const items = [
+    ...Object.values(doc.paths ?? {}),
+    ...Object.values((doc as { webhooks?: Record<string, unknown> }).webhooks ?? {}),
+  ];
+  for (const item of items) {
+    for (const op of Object.values((item ?? {}) as Record<string, Tagged>)) {
+      for (const tag of (typeof op === "object" && op?.tags) || []) names.add(tag);
+    }
+  }
+  return [...names].map((name) => ({
+    name,
+    description: TAG_DESCRIPTIONS[name] ?? `${name} operations.`,
+  }));
+}
 
 const ERROR_REF = { $ref: "#/components/schemas/Error" };
 const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: ERROR_REF } },
 });
+
+const integerHeader = (description: string) => ({ description, schema: { type: "integer" } });
+const RATE_LIMITED_HEADERS = {
+  "X-RateLimit-Limit": integerHeader("The limit that refused"),
+  "X-RateLimit-Remaining": integerHeader("0"),
+  "X-RateLimit-Reset": integerHeader("When that limit resets, in epoch seconds"),
+  "Retry-After": integerHeader("Seconds to wait before retrying"),
+};
 
 const IDEMPOTENCY_PARAMETER = {
   name: "Idempotency-Key",
@@ -74,9 +129,14 @@ export function completeDocument(doc: Document, idempotent: ReadonlySet<string>)
       const add = (status: number, description: string) => {
         op.responses[String(status)] ??= errorResponse(description);
       };
-      if (op.security && op.security.length > 0) {
+      // Scopes belong to API keys; HaloPSA's Basic-auth webhook declares its own 401.
+      if (op.security?.some((s) => typeof s === "object" && s !== null && "bearerAuth" in s)) {
         add(401, "Missing, unknown or revoked API key");
         add(403, "The API key lacks the required scope");
+        op.responses["429"] ??= {
+          ...errorResponse("Over one of the API key's rate limits; retry after Retry-After"),
+          headers: RATE_LIMITED_HEADERS,
+        };
       }
       // The body guard reads every POST/PUT/PATCH body, declared or not.
       if (op.requestBody || ["post", "put", "patch"].includes(method)) {
@@ -121,9 +181,12 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): () => Document {
     const generated = app.getOpenAPI31Document({
       openapi: "3.1.0",
       info: API_INFO,
+      // Paths carry /api/v1 themselves; "/" is whichever host served the document, so the
+      // reference's "try it" calls the deployment it was loaded from.
       servers: [{ url: "/", description: "This deployment" }],
     });
     doc = completeDocument(generated, idempotent);
+    doc.tags = tagList(doc);
     return doc;
   };
 }

@@ -6,6 +6,7 @@ import { chunkItems, markChunksDue, updateItemStatement, updateJob } from "../db
 import { kickDncPropagation } from "../dnc/kick";
 import { runDncPropagation } from "../dnc/propagate";
 import { HaloThrottledError } from "../halo/errors";
+import { processHaloWebhook } from "../halo-inbound/process";
 import { runIndexPage } from "../halo-index/run-page";
 import { handleDeliveries } from "../webhooks/deliver";
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutboxAfterChunks } from "../webhooks/dispatch";
@@ -75,6 +76,7 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
     }
     try {
       if (body.type === "halo.index") await runIndexPage(env, body, new Date());
+      if (body.type === "halo.webhook") await processHaloWebhook(env, body, new Date());
       if (body.type === "dnc.propagate") {
         const run = await runDncPropagation(env, new Date());
         if (run.retryAfterMs !== null) {

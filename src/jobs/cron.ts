@@ -9,6 +9,7 @@ import { runProviderSync } from "../sync/run";
 import { apiKeyFor } from "../sync/sources";
 import { SYNC_PROVIDERS, type SyncRunSummary } from "../sync/types";
 import { kickOutbox, sweepWebhooks } from "../webhooks/dispatch";
+import { mirrorSyncFailures } from "./error-mirror";
 import { sweepStalledJobs } from "./sweeper";
 
 /** The crons in wrangler.jsonc `triggers.crons`. */
@@ -16,8 +17,9 @@ export const SYNC_CRON = "*/15 * * * *";
 export const HOUSEKEEPING_CRON = "0 3 * * *";
 /**
  * Every minute: the stalled-job sweeper (a stranded chunk resumes within `jobs.stall_seconds`
- * plus at most a minute) and the webhook outbox sweep (events and deliveries a dying Worker
- * left behind). Provider syncs keep their 15-minute cadence.
+ * plus at most a minute), the webhook outbox sweep (events and deliveries a dying Worker
+ * left behind) and, when `halopsa.mirror_errors` is on, the copy of new sync failures to
+ * HaloPSA's IntegrationError log. Provider syncs keep their 15-minute cadence.
  */
 export const MINUTE_CRON = "* * * * *";
 /** Finished webhook deliveries and their events are kept this long for the delivery log. */
@@ -96,6 +98,7 @@ export async function handleScheduled(
     case MINUTE_CRON:
       ctx.waitUntil(sweepStalledJobs(env, now).then(() => undefined));
       ctx.waitUntil(sweepWebhooks(env, now).then(() => undefined));
+      ctx.waitUntil(mirrorSyncFailures(env, now).then(() => undefined));
       // Automation rules (auto_promotion): engaged leads with complete qualification data.
       ctx.waitUntil(runAutomationSweep(env, now).then(() => undefined));
       // Do-Not-Contact pushes a dying Worker left pending (src/dnc).

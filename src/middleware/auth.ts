@@ -1,10 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import { digestsEqual, hashSecret, parseApiKey } from "../auth/api-key";
 import { hasScope, type Principal, type Scope } from "../auth/principal";
+import { effectiveLimits } from "../auth/rate-limit-policy";
 import { database } from "../db/client";
 import { findKey, touchKey } from "../db/keys-repo";
 import { AppError } from "../errors";
 import type { AppEnv } from "../http/types";
+import { admitRequest, settleRequest } from "./rate-limit";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="leadbridge"' };
 
@@ -30,7 +32,12 @@ async function verifyKey(db: D1Database, header: string | undefined): Promise<Pr
   if (!digestsEqual(presented, stored) || !row || row.revokedAt) {
     throw unauthenticated("Invalid API key");
   }
-  return { keyId: row.id, name: row.name, scopes: row.scopes };
+  return {
+    keyId: row.id,
+    name: row.name,
+    scopes: row.scopes,
+    rateLimits: effectiveLimits(row.rateLimits),
+  };
 }
 
 /**
@@ -50,21 +57,34 @@ export async function optionalPrincipal(
   }
 }
 
-/** Bearer API-key authentication with a minimum scope. */
+/**
+ * Bearer API-key authentication with a minimum scope, and the key's rate limits: every
+ * authenticated request, whatever its scope, counts against its key's hourly budget (one
+ * Durable Object round-trip) and carries the `X-RateLimit-*` headers.
+ */
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async function auth(c, next) {
     const principal = await verifyKey(c.env.DB, c.req.header("Authorization"));
-    const db = database(c.env.DB);
-    if (!hasScope(principal, scope)) {
-      throw new AppError("AUTHORIZATION_ERROR", `This API key lacks the '${scope}' scope`, {
-        details: { required_scope: scope, key_scopes: principal.scopes },
-      });
+    const { admitted, touch } = await admitRequest(c, principal);
+    let answered = false;
+    try {
+      if (!hasScope(principal, scope)) {
+        throw new AppError("AUTHORIZATION_ERROR", `This API key lacks the '${scope}' scope`, {
+          details: { required_scope: scope, key_scopes: principal.scopes },
+        });
+      }
+      c.set("principal", principal);
+      // Last-used is a convenience for operators: written when the limiter says a minute has
+      // passed (so no D1 write per request), and it must not slow or fail the request.
+      if (touch) {
+        c.executionCtx.waitUntil(
+          touchKey(database(c.env.DB), principal.keyId, new Date().toISOString()).catch(() => {}),
+        );
+      }
+      await next();
+      answered = true;
+    } finally {
+      if (admitted) await settleRequest(c, principal, admitted, answered);
     }
-    c.set("principal", principal);
-    // Last-used is a convenience for operators; it must not slow or fail the request.
-    c.executionCtx.waitUntil(
-      touchKey(db, principal.keyId, new Date().toISOString()).catch(() => {}),
-    );
-    return next();
   });
 }

@@ -4,8 +4,8 @@ import type { RouteTable } from "../http/route-table";
 import type { AppEnv } from "../http/types";
 
 /**
- * The docs page is rendered on the server with one inline stylesheet and no script; nothing may
- * be framed, submitted or loaded from elsewhere.
+ * HTML pages get this unless they set their own (the API reference, `DOCS_CSP`): nothing may be
+ * framed, submitted or loaded from elsewhere.
  */
 export const HTML_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; " +
@@ -30,6 +30,7 @@ export const securityHeaders = createMiddleware<AppEnv>(async function securityH
   c.header("Referrer-Policy", "no-referrer");
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   if ((c.res.headers.get("Content-Type") ?? "").startsWith("text/html")) {
+    // A page that needs more (the API reference loads a script) sets its own.
     if (!c.res.headers.has("Content-Security-Policy"))
       c.header("Content-Security-Policy", HTML_CSP);
     c.header("X-Frame-Options", "DENY");
@@ -44,7 +45,16 @@ const ALLOW_HEADERS = [
   "If-Match",
   "X-Request-Id",
 ];
-const EXPOSE_HEADERS = ["X-Request-Id", "Retry-After", "ETag", "Location", "Idempotent-Replayed"];
+const EXPOSE_HEADERS = [
+  "X-Request-Id",
+  "Retry-After",
+  "ETag",
+  "Location",
+  "Idempotent-Replayed",
+  "X-RateLimit-Limit",
+  "X-RateLimit-Remaining",
+  "X-RateLimit-Reset",
+];
 
 /** `CORS_ALLOWED_ORIGINS`: comma-separated exact origins (`https://crm.example.com`). */
 export function allowedOrigins(value: string | undefined): string[] {

@@ -72,7 +72,9 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
       ctx.now,
     );
     const plan = smartMerge({
-      current: row.written as FieldMap,
+      // What HaloPSA last told us it holds (webhooks, src/halo-inbound) over what we wrote: a
+      // manual edit it reported is preserved here without reading the record back.
+      current: { ...(row.written as FieldMap), ...((row.haloSeen as FieldMap | null) ?? {}) },
       lastWritten: row.written as FieldMap,
       incoming: built.personFields,
       ticket: storedTicketState(ctx, row.stage, row.status),
@@ -185,6 +187,12 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
     }
 
     const written = { ...row.written, ...(decision.action === "update" ? merge.updates : {}) };
+    // A field just written holds our value again: it is no longer a manual edit.
+    const haloSeen = Object.fromEntries(
+      Object.entries(row.haloSeen ?? {}).filter(
+        ([field]) => !(decision.action === "update" && field in merge.updates),
+      ),
+    );
     statements.push(
       updateLeadStatement(ctx.db, row.id, {
         canonical: lead,
@@ -194,6 +202,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
         stage: state.stage === "unknown" ? row.stage : state.stage,
         status: state.status,
         written,
+        haloSeen,
         updatedAt: at,
       }),
       saveSourceStatement(ctx.db, {

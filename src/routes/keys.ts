@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { generateApiKey, hashSecret } from "../auth/api-key";
 import { SCOPES } from "../auth/principal";
+import { DEFAULT_RATE_LIMITS, effectiveLimits } from "../auth/rate-limit-policy";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
-import { insertKey, listKeys, revokeKey } from "../db/keys-repo";
+import { insertKey, listKeys, revokeKey, updateKeyLimits } from "../db/keys-repo";
 import { AppError } from "../errors";
 import {
   authErrors,
@@ -16,6 +17,48 @@ import {
 import { newRouter } from "../http/router";
 import { requireScope } from "../middleware/auth";
 
+const d = DEFAULT_RATE_LIMITS;
+const RateLimitsInputSchema = z
+  .object({
+    requests_per_hour: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .openapi({ description: `Authenticated requests per hour (default ${d.requests_per_hour})` }),
+    bulk_imports_per_hour: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .openapi({
+        description: `POST /sync/leads/bulk per hour; 0 forbids them (default ${d.bulk_imports_per_hour})`,
+      }),
+    concurrent_syncs: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .openapi({
+        description: `Sync operations running at once (default ${d.concurrent_syncs})`,
+      }),
+  })
+  .strict()
+  .openapi("RateLimitsInput", {
+    description: "The key's own limits; a field left out keeps the default",
+  });
+
+const RateLimitsSchema = z
+  .object({
+    requests_per_hour: z.number().int(),
+    bulk_imports_per_hour: z.number().int(),
+    concurrent_syncs: z.number().int(),
+  })
+  .openapi("RateLimits", { description: "The limits in force for the key" });
+
 const KeySchema = z
   .object({
     id: z.string(),
@@ -25,6 +68,7 @@ const KeySchema = z
     created_at: z.string(),
     last_used_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    rate_limits: RateLimitsSchema,
   })
   .openapi("ApiKey");
 
@@ -32,9 +76,19 @@ const CreateKeySchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     scopes: z.array(z.enum(SCOPES)).min(1).max(3),
+    rate_limits: RateLimitsInputSchema.optional(),
   })
   .strict()
   .openapi("CreateApiKey");
+
+const UpdateKeySchema = z
+  .object({
+    rate_limits: RateLimitsInputSchema.nullable().openapi({
+      description: "The key's own limits; null returns it to the defaults",
+    }),
+  })
+  .strict()
+  .openapi("UpdateApiKey");
 
 const CreatedKeySchema = KeySchema.extend({
   key: z.string().openapi({ description: "The secret key. Shown once; only its hash is kept." }),
@@ -49,6 +103,7 @@ const toApi = (row: KeyRow): z.infer<typeof KeySchema> => ({
   created_at: row.createdAt,
   last_used_at: row.lastUsedAt,
   revoked_at: row.revokedAt,
+  rate_limits: effectiveLimits(row.rateLimits),
 });
 
 export const keysRoutes = newRouter();
@@ -82,6 +137,7 @@ keysRoutes.openapi(
       prefix: generated.key.slice(0, 10),
       hash: await hashSecret(generated.secret),
       scopes: [...new Set(body.scopes)],
+      rateLimits: body.rate_limits ?? null,
     });
     await writeAudit(
       db,
@@ -91,7 +147,7 @@ keysRoutes.openapi(
           action: "api_key.created",
           entity: "api_key",
           entityId: row.id,
-          detail: { name: row.name, scopes: row.scopes },
+          detail: { name: row.name, scopes: row.scopes, rate_limits: body.rate_limits ?? null },
           requestId: c.var.requestId,
         },
       ],
@@ -157,5 +213,52 @@ keysRoutes.openapi(
       now,
     );
     return c.body(null, 204);
+  },
+);
+
+keysRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{id}",
+    tags: ["Keys"],
+    summary: "Change an API key's rate limits",
+    description: "Applies from the key's next request; its current window keeps what it has used.",
+    security: bearerSecurity,
+    request: {
+      params: z.object({ id: z.string().regex(/^[a-z0-9]{12}$/) }),
+      body: jsonBody(UpdateKeySchema),
+    },
+    responses: {
+      200: jsonResponse(KeySchema, "The key with its new limits"),
+      ...bodyErrors,
+      ...authErrors,
+      ...notFoundError,
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    const row = await updateKeyLimits(db, id, body.rate_limits);
+    if (!row) {
+      throw new AppError("RESOURCE_NOT_FOUND", "No API key with this id", {
+        details: { field: "id", value: id },
+      });
+    }
+    await writeAudit(
+      db,
+      [
+        {
+          actor: c.var.principal.keyId,
+          action: "api_key.updated",
+          entity: "api_key",
+          entityId: id,
+          detail: { rate_limits: body.rate_limits },
+          requestId: c.var.requestId,
+        },
+      ],
+      new Date(),
+    );
+    return c.json(toApi(row), 200);
   },
 );

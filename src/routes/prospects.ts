@@ -37,24 +37,24 @@ const ConvertRequestSchema = z
       .object({
         create_opportunity: z
           .boolean()
-          .default(false)
+          .optional()
           .openapi({
             description:
-              "Also qualify the prospect and open the opportunity (new_prospect → prospecting → " +
+              "Default false. Also qualify the prospect and open the opportunity (new_prospect → prospecting → " +
               "qualified → new_opportunity, each step checked): needs all five criteria met and " +
               "`opportunity_data`",
           }),
         notify_team: z
           .boolean()
-          .default(true)
+          .optional()
           .openapi({
             description:
-              "The team is told through the private note on the HaloPSA ticket " +
+              "Default true. The team is told through the private note on the HaloPSA ticket " +
               "(config `halopsa.transition_notes`); accepted for the seed's shape",
           }),
       })
       .strict()
-      .prefault({}),
+      .optional(),
     opportunity_data: OpportunityDataSchema.optional(),
     reason: ReasonSchema.optional(),
   })
@@ -128,7 +128,7 @@ prospectsRoutes.openapi(
   async (c) => {
     const { lead_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const withOpportunity = body.conversion_options.create_opportunity;
+    const withOpportunity = body.conversion_options?.create_opportunity ?? false;
     const result = single(
       await runTransitions(c.env, who(c), [
         {

@@ -36,7 +36,10 @@ const Url = z
 const Secret = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
-  .openapi({ description: "whsec_ + base64 of 24–64 random bytes", example: "whsec_MfKQ9r8G…" });
+  .openapi({
+    description: "whsec_ + base64 of 24–64 random bytes",
+    example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  });
 
 export const CreateWebhookSchema = z
   .object({

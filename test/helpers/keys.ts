@@ -1,11 +1,27 @@
 import { env } from "cloudflare:workers";
 import { generateApiKey, hashSecret } from "../../src/auth/api-key";
 import type { Scope } from "../../src/auth/principal";
+import type { RateLimits } from "../../src/auth/rate-limit-policy";
 import { database } from "../../src/db/client";
 import { insertKey } from "../../src/db/keys-repo";
 
+/**
+ * Limits no test reaches: suites send far more than the seed's 1,000 requests per hour and 10
+ * bulk imports with one key. Tests of the limits themselves pass their own (or `null` for the
+ * defaults).
+ */
+export const ROOMY_LIMITS: RateLimits = {
+  requests_per_hour: 10_000_000,
+  bulk_imports_per_hour: 100_000,
+  concurrent_syncs: 100_000,
+};
+
 /** Issues a key straight into D1, the way `npm start` bootstraps the first admin key. */
-export async function issueKey(scopes: Scope[], name = "test"): Promise<string> {
+export async function issueKey(
+  scopes: Scope[],
+  name = "test",
+  rateLimits: Partial<RateLimits> | null = ROOMY_LIMITS,
+): Promise<string> {
   const k = generateApiKey();
   await insertKey(database(env.DB), {
     id: k.id,
@@ -13,6 +29,7 @@ export async function issueKey(scopes: Scope[], name = "test"): Promise<string> 
     prefix: k.key.slice(0, 10),
     hash: await hashSecret(k.secret),
     scopes,
+    rateLimits,
   });
   return k.key;
 }

@@ -64,12 +64,15 @@ describe("HTTP hygiene", () => {
     }
   });
 
-  it("serves the docs page with a Content-Security-Policy that allows no script", async () => {
+  it("serves the docs page with a Content-Security-Policy that allows only its own scripts", async () => {
     const res = await api<string>("/docs");
     const csp = res.headers.get("Content-Security-Policy") ?? "";
     expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toContain("script-src");
+    const scripts = /script-src ([^;]*)/.exec(csp)?.[1];
+    expect(scripts).toBe("'self'");
+    expect(csp).not.toContain("unsafe-eval");
     expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("X-Frame-Options")).toBe("DENY");
   });
 
   it("answers OPTIONS with 204 and the path's methods, and 404 on an unknown path", async () => {

@@ -116,7 +116,7 @@ describe("POST /sync/leads/bulk with text/csv", () => {
     expect(Object.keys(op.requestBody.content).sort()).toEqual(["application/json", "text/csv"]);
     expect(op.parameters).toContainEqual(expect.objectContaining({ name: "source", in: "query" }));
     expect(Object.keys(op.responses).sort()).toEqual(
-      ["202", "400", "401", "403", "409", "413", "415", "422", "500"].sort(),
+      ["202", "400", "401", "403", "409", "413", "415", "422", "429", "500"].sort(),
     );
   });
 
