@@ -62,7 +62,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const planned = items.flatMap((it) => {
     const row = it.existing;
     if (!row) return [];
-    const lead = combine(it.lead, sources.get(row.id) ?? []);
+    const lead = combine(it, sources.get(row.id) ?? []);
     const built = withCreationDetails(
       buildPayloads(
         lead,
@@ -208,12 +208,14 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
         haloSeen,
         updatedAt: at,
       }),
-      saveSourceStatement(ctx.db, {
-        leadId: row.id,
-        source: it.lead.provenance.source,
-        record: it.lead,
-        receivedAt: at,
-      }),
+      ...(it.sourceRecords ?? [it.lead]).map((record) =>
+        saveSourceStatement(ctx.db, {
+          leadId: row.id,
+          source: record.provenance.source,
+          record,
+          receivedAt: at,
+        }),
+      ),
       ...replaceListsStatements(ctx.db, row.id, built.lists, at),
     );
 
@@ -278,18 +280,20 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   return { outcomes, audit, users: userUpdates, tickets: ticketUpdates, statements, recreate };
 }
 
-/** The incoming record merged with what other providers said before, by precedence. */
-function combine(
-  incoming: CanonicalLead,
-  stored: { source: string; record: unknown }[],
-): CanonicalLead {
+/**
+ * The incoming records (one per provider) merged with what other providers said before, by
+ * precedence.
+ */
+function combine(it: WorkItem, stored: { source: string; record: unknown }[]): CanonicalLead {
+  const incoming = it.sourceRecords ?? [it.lead];
+  const fresh = new Set<string>(incoming.map((l) => l.provenance.source));
   const others = stored
-    .filter((s) => s.source !== incoming.provenance.source)
+    .filter((s) => !fresh.has(s.source))
     .flatMap((s) => {
       const parsed = CanonicalLeadSchema.safeParse(s.record);
       return parsed.success ? [parsed.data] : [];
     });
-  return mergeByPrecedence([incoming, ...others])?.lead ?? incoming;
+  return mergeByPrecedence([...incoming, ...others])?.lead ?? it.lead;
 }
 
 /** Our list tags are added to the ticket's tags; a tag someone added by hand is never removed. */
