@@ -158,12 +158,18 @@ async function runGroup(
     maxWaitMs: CONSUMER_WAIT_MS,
     now,
   });
-  // Item indexes are unique within a job only: the run numbers its items itself and maps each
-  // outcome back to its job, item and chunk.
-  const runItems = jobs.flatMap((j) => j.items);
+  // Item indexes are unique within a job only: a run of several jobs numbers its items itself
+  // (a run of one keeps the job's, which its audit entries then name) and maps each outcome
+  // back to its job, item and chunk.
+  const runItems = new Map<number, RunItem>();
+  jobs
+    .flatMap((j) => j.items)
+    .forEach((it, n) => {
+      runItems.set(jobs.length === 1 ? it.idx : n, it);
+    });
   const outcomes = await importLeads(
     ctx,
-    runItems.map((it, index) => ({ index, source: it.source, data: it.input })),
+    [...runItems].map(([index, it]) => ({ index, source: it.source, data: it.input })),
     // Another chunk creating a shared company is usually done within a few seconds: waiting
     // for it here is cheaper than a re-delivery.
     { waitForBusyMs: CONSUMER_WAIT_MS },
@@ -172,7 +178,7 @@ async function runGroup(
   const results = new Map<string, ChunkResult>();
   for (const { jobId, chunks } of jobs) {
     const own = outcomes.flatMap((o) => {
-      const it = runItems[o.index];
+      const it = runItems.get(o.index);
       return it?.jobId === jobId ? [{ ...o, index: it.idx, chunk: it.chunk }] : [];
     });
     const byIndex = new Map<number, ImportOutcome[]>();
