@@ -123,9 +123,9 @@ export async function jobCounts(db: Db, jobId: string): Promise<JobCounts> {
 /**
  * Of `leadIds`, the leads this job created in a run that was cut short before it recorded its
  * items (throttled or crashed: creates and their audit entries commit array by array, the items
- * at the end), so the resumed run finds them already written. The audit log names every job of
- * the run that created a lead; leads another item of the job already reports as created are
- * left out, so each creation is counted once.
+ * at the end), so the resumed run finds them already written. The audit entry names every job
+ * of the run that created the lead (`job:<id>+<id>`); a lead an item of one of those jobs
+ * already reports as created is left out, so each creation is counted once.
  */
 export async function leadsCreatedByJob(
   db: Db,
@@ -135,7 +135,7 @@ export async function leadsCreatedByJob(
   const out = new Set<string>();
   for (const part of chunk([...new Set(leadIds)], 90)) {
     const created = await db
-      .select({ leadId: auditLog.leadId })
+      .select({ leadId: auditLog.leadId, actor: auditLog.actor })
       .from(auditLog)
       .where(
         and(
@@ -144,13 +144,19 @@ export async function leadsCreatedByJob(
           like(auditLog.actor, `job:%${jobId}%`),
         ),
       );
-    for (const r of created) if (r.leadId) out.add(r.leadId);
+    const creators = new Set<string>();
+    for (const r of created) {
+      if (!r.leadId) continue;
+      out.add(r.leadId);
+      for (const id of r.actor.slice("job:".length).split("+")) creators.add(id);
+    }
+    if (creators.size === 0) continue;
     const reported = await db
       .select({ leadId: jobItems.leadId })
       .from(jobItems)
       .where(
         and(
-          eq(jobItems.jobId, jobId),
+          inArray(jobItems.jobId, [...creators]),
           inArray(jobItems.leadId, part),
           eq(jobItems.action, "created"),
         ),

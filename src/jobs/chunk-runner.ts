@@ -19,10 +19,16 @@ import { type JobOptions, JobOptionsSchema } from "./job-options";
 
 /**
  * How long the consumer waits for HaloGate's window inside one delivery before handing the
- * message back to the queue with a delay: short waits keep a chunk's phases together, long
- * ones must not pin a consumer.
+ * message back to the queue with a delay. A throttled run is thrown away with the reads it
+ * made (merges read tickets and users back before writing), so a run whose reads alone fill
+ * the window would start over for ever if it gave up at the first long wait: it waits up to
+ * 30 s for the window to roll on instead (a queue consumer may run for minutes; waiting spends
+ * no CPU), and only a longer wait hands the message back.
  */
-const CONSUMER_WAIT_MS = 5_000;
+const CONSUMER_WAIT_MS = 30_000;
+
+/** How long a run waits for a company another run is creating before deferring its people. */
+const BUSY_WAIT_MS = 5_000;
 
 /**
  * How soon a chunk whose people another import was writing comes back: that import usually
@@ -172,7 +178,7 @@ async function runGroup(
     [...runItems].map(([index, it]) => ({ index, source: it.source, data: it.input })),
     // Another chunk creating a shared company is usually done within a few seconds: waiting
     // for it here is cheaper than a re-delivery.
-    { waitForBusyMs: CONSUMER_WAIT_MS },
+    { waitForBusyMs: BUSY_WAIT_MS },
   );
 
   const results = new Map<string, ChunkResult>();

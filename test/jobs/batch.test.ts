@@ -249,7 +249,7 @@ describe("a queue batch of several chunks", () => {
     // entries), then HaloPSA's window is full: the run stops before the job's items are written
     // and every chunk is re-sent to wait for the window.
     const throttle = interceptGate(async (request, send) => {
-      if (full) return { kind: "throttled", retryAfterMs: 1_000, reason: "window" };
+      if (full) return { kind: "throttled", retryAfterMs: 60_000, reason: "window" };
       const result = await send();
       if (request.method === "POST" && request.path === "/api/Tickets" && ++ticketPosts === 1)
         full = true;
