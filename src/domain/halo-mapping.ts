@@ -205,11 +205,9 @@ export function customFieldValues(
   out.location_hq = formatAddress(c.hq);
 
   const clean: Partial<Record<CustomFieldKey, CustomFieldValue>> = {};
-  for (const [k, v] of Object.entries(out) as [
-    CustomFieldKey,
-    CustomFieldValue | null | undefined,
-  ][]) {
-    if (v !== null && v !== undefined) clean[k] = v;
+  for (const k in out) {
+    const v = out[k as CustomFieldKey];
+    if (v !== null && v !== undefined) clean[k as CustomFieldKey] = v;
   }
   return clean;
 }
@@ -244,6 +242,7 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
   const directPhone = p.phones.find((x) => x.type !== "mobile");
   const mobile = p.phones.find((x) => x.type === "mobile");
   const personName = p.full_name ?? p.email ?? "Unknown";
+  const location = formatAddress(p.location);
 
   const clientNotes = join(
     [
@@ -263,7 +262,7 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
       p.departments.length > 0 && `Department: ${p.departments.join(", ")}`,
       directPhone && `Phone type: ${directPhone.type}`,
       p.last_name_obfuscated && `Surname (masked by provider): ${p.last_name_obfuscated}`,
-      formatAddress(p.location) && `Location: ${formatAddress(p.location)}`,
+      location && `Location: ${location}`,
     ],
     "\n",
   );
@@ -332,23 +331,54 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
 export type FieldMap = Record<string, CustomFieldValue | null | undefined>;
 
 export function flattenPayloads(p: HaloPayloads): FieldMap {
-  const out: FieldMap = {};
-  const put = (entity: HaloEntity, obj: object) => {
-    for (const k in obj) {
-      if (k === "customfields" || k === "tags" || k.endsWith("_id")) continue;
-      const v = (obj as Record<string, unknown>)[k];
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-        out[`${entity}.${k}`] = v;
-      }
+  const { company, person } = flattenPayloadParts(p);
+  return { ...company, ...person };
+}
+
+/**
+ * `flattenPayloads` split by owner: the company's fields (client and site) and the person's
+ * (user and ticket), each in the order `flattenPayloads` lists them.
+ */
+export function flattenPayloadParts(p: HaloPayloads): { company: FieldMap; person: FieldMap } {
+  const company: FieldMap = {};
+  const person: FieldMap = {};
+  putFields("client", p.client, company);
+  putFields("site", p.site, company);
+  putFields("user", p.user, person);
+  putFields("ticket", p.ticket, person);
+  person["ticket.tickettype_id"] = p.ticket.tickettype_id;
+  person["ticket.status_id"] = p.ticket.status_id;
+  person["ticket.priority_id"] = p.ticket.priority_id;
+  for (const k in p.custom) person[fieldKey("ticket.cf", k)] = p.custom[k as CustomFieldKey];
+  return { company, person };
+}
+
+function putFields(entity: HaloEntity, obj: object, out: FieldMap): void {
+  for (const k in obj) {
+    if (k === "customfields" || k === "tags" || k.endsWith("_id")) continue;
+    const v = (obj as Record<string, unknown>)[k];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      out[fieldKey(entity, k)] = v;
     }
-  };
-  put("client", p.client);
-  put("site", p.site);
-  put("user", p.user);
-  put("ticket", p.ticket);
-  out["ticket.tickettype_id"] = p.ticket.tickettype_id;
-  out["ticket.status_id"] = p.ticket.status_id;
-  out["ticket.priority_id"] = p.ticket.priority_id;
-  for (const k in p.custom) out[`ticket.cf.${k}`] = p.custom[k as CustomFieldKey];
-  return out;
+  }
+}
+
+/**
+ * "entity.field" names, each made once: these maps are built for every lead, and a key
+ * assembled afresh every time would be hashed and interned every time. Bounded: the payload
+ * properties and custom-field keys are fixed sets.
+ */
+const FIELD_KEYS = new Map<string, Map<string, string>>();
+function fieldKey(prefix: string, field: string): string {
+  let byField = FIELD_KEYS.get(prefix);
+  if (byField === undefined) {
+    byField = new Map();
+    FIELD_KEYS.set(prefix, byField);
+  }
+  let key = byField.get(field);
+  if (key === undefined) {
+    key = `${prefix}.${field}`;
+    if (byField.size < 256) byField.set(field, key);
+  }
+  return key;
 }

@@ -135,7 +135,9 @@ const isEmpty = (v: unknown) =>
   v === null || v === undefined || (typeof v === "string" && v.trim() === "");
 const norm = (v: unknown) => (isEmpty(v) ? "" : String(v).trim());
 /** Equal as the merge compares values: trimmed, ignoring letter case, empty as empty. */
-export const same = (a: unknown, b: unknown) => norm(a).toLowerCase() === norm(b).toLowerCase();
+export const same = (a: unknown, b: unknown) =>
+  // Identical values compare equal under any normalisation; the common case costs no copy.
+  a === b || norm(a).toLowerCase() === norm(b).toLowerCase();
 
 /** Lead ticket in "New Lead" or "Researching" with the lead ticket type: still mergeable. */
 export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): boolean {
@@ -146,11 +148,34 @@ export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): b
   );
 }
 
+/**
+ * Every field of either map, once, sorted. Leads of one import carry the same few field sets,
+ * so the last answer is kept and reused when both maps list the same keys in the same order
+ * (the union and its sort are the same then).
+ */
+let lastOrder: { incoming: string[]; current: string[]; fields: readonly string[] } | null = null;
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function fieldOrder(incoming: FieldMap, current: FieldMap): readonly string[] {
+  const inKeys = Object.keys(incoming);
+  const curKeys = Object.keys(current);
+  if (
+    lastOrder !== null &&
+    sameKeys(lastOrder.incoming, inKeys) &&
+    sameKeys(lastOrder.current, curKeys)
+  )
+    return lastOrder.fields;
+  const fields = [...new Set([...inKeys, ...curKeys])].sort();
+  lastOrder = { incoming: inKeys, current: curKeys, fields };
+  return fields;
+}
+
 export function smartMerge(input: MergeInput): MergeResult {
   const stageAdvanced = isStageAdvanced(input.ticket, input.lifecycle);
-  const fields = [
-    ...new Set([...Object.keys(input.incoming), ...Object.keys(input.current)]),
-  ].sort();
+  const fields = fieldOrder(input.incoming, input.current);
   const decisions: FieldDecision[] = [];
   let manual = stageAdvanced;
 

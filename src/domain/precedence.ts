@@ -47,6 +47,16 @@ export function cloneData<T>(value: T): T {
   return out as T;
 }
 
+/** Deep-copies the values of `out` that are still the very objects `base` holds. */
+function uncopied(out: object, base: object): void {
+  const o = out as Record<string, unknown>;
+  const b = base as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== null && typeof v === "object" && v === b[k]) o[k] = cloneData(v);
+  }
+}
+
 type Lead = CanonicalLead;
 
 interface FieldSpec {
@@ -198,26 +208,51 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
 
   const contactOrder = SOURCE_ORDER.contactInfo;
   const base = contactOrder.map((s) => bySource.get(s)).find((l) => l !== undefined) ?? first;
-  // `extras` is rebuilt below from every source, so the base's own is not copied first.
+  // `extras` is rebuilt below from every source, so the base's own is not copied. The base's
+  // parts are copied shallowly here; the spec loop below replaces nearly every value with a
+  // winner's copy, and what it leaves is deep-copied after it, so `out` shares no reference with
+  // the inputs (as a deep copy of the whole base up front would, at twice the work).
   const { extras: _replaced, ...rest } = base;
-  const out: CanonicalLead = { ...cloneData(rest), extras: {} };
+  const out: CanonicalLead = {
+    ...rest,
+    person: { ...base.person },
+    company: { ...base.company },
+    signals: { ...base.signals },
+    extras: {},
+  };
   const chosen: Record<string, LeadSource> = {};
 
+  // The leads in each category's order, once per merge rather than once per field.
+  const ranked = new Map<PrecedenceCategory, CanonicalLead[]>();
   for (const spec of FIELDS) {
+    let candidates = ranked.get(spec.category);
+    if (candidates === undefined) {
+      candidates = [];
+      for (const s of SOURCE_ORDER[spec.category]) {
+        const l = bySource.get(s);
+        if (l !== undefined) candidates.push(l);
+      }
+      ranked.set(spec.category, candidates);
+    }
     let winner: CanonicalLead | undefined;
-    for (const s of SOURCE_ORDER[spec.category]) {
-      const l = bySource.get(s);
-      if (l !== undefined && spec.has(l)) {
+    for (const l of candidates) {
+      if (spec.has(l)) {
         winner = l;
         break;
       }
     }
     if (winner === undefined) continue;
-    // Copies only the winning values (cloned where they are objects), never the whole lead:
-    // `out` shares no reference with the inputs either way.
+    // Copies only the winning values (cloned where they are objects), never the whole lead.
     spec.copy(winner, out);
     chosen[spec.field] = winner.provenance.source;
   }
+  for (const k of Object.keys(rest) as (keyof typeof rest)[]) {
+    if (k !== "person" && k !== "company" && k !== "signals")
+      (out as Record<string, unknown>)[k] = cloneData(rest[k]);
+  }
+  uncopied(out.person, base.person);
+  uncopied(out.company, base.company);
+  uncopied(out.signals, base.signals);
 
   out.flags = {
     do_not_contact: leads.some((l) => l.flags.do_not_contact),

@@ -143,7 +143,6 @@ const APOLLO_MARKERS = [
 function extractApollo(data: Record<string, unknown>, now: Date, opts: ApolloOptions): Extracted[] {
   const person = (value: unknown, path: string): Extracted =>
     parseWith(ApolloPersonSchema, value, path, (p) => apolloPersonToDraft(p, path, now, opts));
-  const env = ApolloEnvelopeSchema.safeParse(data);
   if (isRecord(data.person)) return [person(data.person, "person.")];
   for (const key of ["matches", "people", "contacts"] as const) {
     const list = data[key];
@@ -155,6 +154,9 @@ function extractApollo(data: Record<string, unknown>, now: Date, opts: ApolloOpt
       );
     }
   }
+  // Only read when neither `person` nor a list answered above: parsing is pure, and the
+  // envelope holds `person` again (a second full parse of it on the common path).
+  const env = ApolloEnvelopeSchema.safeParse(data);
   if (!env.success) return [{ issues: zodIssues(env.error, "") }];
   if (APOLLO_MARKERS.some((k) => k in data)) return [person(data, "")];
   return [extractGeneric(data)];

@@ -118,9 +118,14 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
       });
     }
   };
+  // Copy-on-write: an object is copied only once one of its values changes, so a lead that
+  // already fits (nearly every lead) costs a scan, not a copy of every object in it.
   const fitObject = <T extends object>(obj: T, prefix: string): T => {
-    const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(obj)) {
+    const src = obj as Record<string, unknown>;
+    let out: Record<string, unknown> | null = null;
+    for (const key of Object.keys(src)) {
+      const value = src[key];
+      let next: unknown = value;
       // The path is built only when it is needed (a warning, a nested object): this runs for
       // every field of every lead.
       const path = () => `${prefix}.${key}`;
@@ -128,31 +133,46 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
         const max = cachedLimit(prefix, key);
         const fitted = fitText(value, max);
         if (fitted.truncated || fitted.controlsRemoved) report(path(), fitted, max);
-        out[key] = fitted.value === "" ? null : fitted.value;
+        next = fitted.value === "" ? null : fitted.value;
       } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-        const items = (value as string[]).slice(0, TEXT_LIMITS.listItems);
-        const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
-        const dropped = value.length > items.length;
-        report(
-          path(),
-          {
-            value: "",
-            truncated: dropped || fitted.some((f) => f.truncated),
-            controlsRemoved: fitted.some((f) => f.controlsRemoved),
-          },
-          TEXT_LIMITS.listItem,
-        );
-        out[key] = fitted.map((f) => f.value).filter((v) => v !== "");
+        next = fitList(value as string[], path);
       } else if (value && typeof value === "object" && !Array.isArray(value) && key !== "phone") {
-        out[key] = fitObject(value as Record<string, unknown>, path());
+        next = fitObject(value as Record<string, unknown>, path());
+      }
+      if (next !== value) {
+        if (out === null) out = { ...src };
+        out[key] = next;
       }
     }
-    return out as T;
+    return (out ?? obj) as T;
+  };
+  /** A list of strings: at most `listItems` items of at most `listItem` characters, none empty. */
+  const fitList = (value: string[], path: () => string): string[] => {
+    let clean = value.length <= TEXT_LIMITS.listItems;
+    for (let i = 0; clean && i < value.length; i++) {
+      const v = value[i] as string;
+      clean = v !== "" && v.length <= TEXT_LIMITS.listItem && !HAS_CONTROL.test(v);
+    }
+    if (clean) return value;
+    const items = value.slice(0, TEXT_LIMITS.listItems);
+    const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
+    const dropped = value.length > items.length;
+    report(
+      path(),
+      {
+        value: "",
+        truncated: dropped || fitted.some((f) => f.truncated),
+        controlsRemoved: fitted.some((f) => f.controlsRemoved),
+      },
+      TEXT_LIMITS.listItem,
+    );
+    return fitted.map((f) => f.value).filter((v) => v !== "");
   };
   const person = fitObject(lead.person, "person");
   const company = fitObject(lead.company, "company");
   const signals = fitObject(lead.signals, "signals");
   // The comparison key follows the name HaloPSA will show.
-  company.name_key = companyCompareKey(company.name);
-  return { lead: { ...lead, person, company, signals }, warnings };
+  const nameKey = companyCompareKey(company.name);
+  const fittedCompany = nameKey === company.name_key ? company : { ...company, name_key: nameKey };
+  return { lead: { ...lead, person, company: fittedCompany, signals }, warnings };
 }

@@ -18,6 +18,20 @@ export function cleanString(value: unknown): string | null {
   return s === "" ? null : s;
 }
 
+/**
+ * True when every UTF-16 unit is ASCII. Such a string is its own NFC, NFKC and NFKD form (no
+ * ASCII character decomposes or composes), so the hot paths skip `normalize` for it.
+ */
+export function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** `s.normalize("NFC")`, without the call for ASCII text (the same result). */
+export function nfc(s: string): string {
+  return isAscii(s) ? s : s.normalize("NFC");
+}
+
 /** Printable ASCII, no leading, trailing or repeated space; never empty. */
 const TIDY_ASCII = /^[!-~]+(?: [!-~]+)*$/;
 

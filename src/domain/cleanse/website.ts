@@ -1,3 +1,5 @@
+import { nfc } from "./values";
+
 /**
  * Website → bare domain (seed "Data Cleansing Rules" strips the scheme and trailing slash; we also
  * strip `www.`, credentials, path, query, fragment and port, and lowercase). IDN host names are
@@ -5,7 +7,7 @@
  */
 export function websiteToDomain(value: unknown): string | null {
   if (typeof value !== "string") return null;
-  let s = value.normalize("NFC").trim().toLowerCase();
+  let s = nfc(value).trim().toLowerCase();
   if (s === "") return null;
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^\/\//, "");
   s = s.split(/[/?#\\]/)[0] ?? "";
