@@ -149,11 +149,17 @@ export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): b
 }
 
 /**
- * Every field of either map, once, sorted. Leads of one import carry the same few field sets,
- * so the last answer is kept and reused when both maps list the same keys in the same order
- * (the union and its sort are the same then).
+ * Every field of either map, once, sorted. Leads of one import carry a handful of field sets,
+ * so recent answers are kept (a few, most recent first) and reused when both maps list the same
+ * keys in the same order: the union and its sort are the same then.
  */
-let lastOrder: { incoming: string[]; current: string[]; fields: readonly string[] } | null = null;
+interface FieldOrder {
+  incoming: string[];
+  current: string[];
+  fields: readonly string[];
+}
+const recentOrders: FieldOrder[] = [];
+const RECENT_ORDERS = 8;
 function sameKeys(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -162,14 +168,11 @@ function sameKeys(a: string[], b: string[]): boolean {
 function fieldOrder(incoming: FieldMap, current: FieldMap): readonly string[] {
   const inKeys = Object.keys(incoming);
   const curKeys = Object.keys(current);
-  if (
-    lastOrder !== null &&
-    sameKeys(lastOrder.incoming, inKeys) &&
-    sameKeys(lastOrder.current, curKeys)
-  )
-    return lastOrder.fields;
+  for (const o of recentOrders)
+    if (sameKeys(o.incoming, inKeys) && sameKeys(o.current, curKeys)) return o.fields;
   const fields = [...new Set([...inKeys, ...curKeys])].sort();
-  lastOrder = { incoming: inKeys, current: curKeys, fields };
+  recentOrders.unshift({ incoming: inKeys, current: curKeys, fields });
+  if (recentOrders.length > RECENT_ORDERS) recentOrders.pop();
   return fields;
 }
 

@@ -8,9 +8,8 @@ import {
 } from "../db/leads-repo";
 import { decideImport } from "../domain/decision";
 import type { FieldMap } from "../domain/halo-mapping";
-import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { smartMerge } from "../domain/merge";
-import { mergeByPrecedence } from "../domain/precedence";
+import { combine } from "./combine";
 import type { ImportContext } from "./context";
 import { currentFieldMap, toHaloUpdates } from "./field-views";
 import type { HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
@@ -273,20 +272,6 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   }
 
   return { outcomes, audit, users: userUpdates, tickets: ticketUpdates, statements, recreate };
-}
-
-/** The incoming record merged with what other providers said before, by precedence. */
-function combine(
-  incoming: CanonicalLead,
-  stored: { source: string; record: unknown }[],
-): CanonicalLead {
-  const others = stored
-    .filter((s) => s.source !== incoming.provenance.source)
-    .flatMap((s) => {
-      const parsed = CanonicalLeadSchema.safeParse(s.record);
-      return parsed.success ? [parsed.data] : [];
-    });
-  return mergeByPrecedence([incoming, ...others])?.lead ?? incoming;
 }
 
 /** Our list tags are added to the ticket's tags; a tag someone added by hand is never removed. */

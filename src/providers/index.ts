@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { safeParseFast } from "../domain/fast-parse";
 import { type CanonicalLead, type Issue, LEAD_SOURCES, type LeadSource } from "../domain/lead";
 import { type ApolloOptions, apolloPersonToDraft } from "./apollo/normalise";
 import { ApolloEnvelopeSchema, ApolloPersonSchema } from "./apollo/schema";
@@ -100,7 +101,7 @@ function parseWith<T extends z.ZodType>(
   path: string,
   build: (v: z.infer<T>) => LeadDraft,
 ): Extracted {
-  const r = schema.safeParse(value);
+  const r = safeParseFast(schema, value);
   if (!r.success) return { issues: zodIssues(r.error, path.replace(/\.$/, "")) };
   return { draft: build(r.data) };
 }
@@ -177,7 +178,7 @@ function extractZoomInfo(data: Record<string, unknown>): Extracted[] {
       zoomInfoContactToDraft(c, c.id ?? c.personId, "zoominfo.legacy", path),
     );
   const gtm = (value: unknown, path: string): Extracted => {
-    const r = ZoomInfoGtmRecordSchema.safeParse(value);
+    const r = safeParseFast(ZoomInfoGtmRecordSchema, value);
     if (!r.success) return { issues: zodIssues(r.error, path.replace(/\.$/, "")) };
     const rec = r.data;
     if (rec.type === "NoMatch" || rec.meta?.matchStatus === "NO_MATCH") {
@@ -226,7 +227,7 @@ function extractHunter(data: Record<string, unknown>): Extracted[] {
   const body = isRecord(data.data) ? data.data : data;
   const prefix = body === data ? "" : "data.";
   if (Array.isArray(body.emails)) {
-    const r = HunterDomainSearchSchema.safeParse(body);
+    const r = safeParseFast(HunterDomainSearchSchema, body);
     if (!r.success) return [{ issues: zodIssues(r.error, prefix.replace(/\.$/, "")) }];
     const d = r.data;
     return d.emails.map((e, i) => ({

@@ -1,5 +1,5 @@
 import { domainToUnicode } from "node:url";
-import { isAscii, nfc } from "./values";
+import { nfc } from "./values";
 
 /**
  * Email normalisation (seed "Data Cleansing Rules": lowercase + trim, plus a syntax check),
