@@ -237,26 +237,36 @@ function compileObject(def: Def): Check | null {
   if (def.catchall === undefined) loose = false;
   else if (defOf(def.catchall).type === "unknown") loose = true;
   else return null; // strict objects and typed catch-alls: not modelled
-  // By the value's own keys (a record holds a few of a provider schema's many): an absent key
-  // passes when its schema takes `undefined`, which `required` has counted.
+  if (!loose) {
+    // A `z.object`: zod drops unknown keys and lists the known ones in the schema's order, so
+    // the value is its output only when its own keys already follow that order with nothing
+    // else. One walk along the schema's keys checks that: a skipped key must take `undefined`.
+    return (v) => {
+      if (!isPlainObject(v)) return false;
+      let j = 0;
+      for (const k of Object.keys(v)) {
+        while (j < keys.length && keys[j] !== k) {
+          if (isRequired[j]) return false;
+          j++;
+        }
+        if (j === keys.length || !(fields[j] as Check)(v[k])) return false;
+        j++;
+      }
+      for (; j < keys.length; j++) if (isRequired[j]) return false;
+      return true;
+    };
+  }
+  // A loose object, by the value's own keys (a provider record holds a few of its schema's
+  // many, in any order): an absent key passes when its schema takes `undefined`, which
+  // `required` has counted.
   return (v) => {
     if (!isPlainObject(v)) return false;
     let present = 0;
-    let last = -1;
     for (const k of Object.keys(v)) {
       const at = order.get(k);
-      if (at === undefined) {
-        // zod drops unknown keys of a `z.object`: its output would differ.
-        if (!loose) return false;
-        continue;
-      }
-      const check = fields[at] as Check;
-      const value = v[k];
-      if (!check(value)) return false;
+      if (at === undefined) continue; // passed through as it is
+      if (!(fields[at] as Check)(v[k])) return false;
       if (isRequired[at]) present += 1;
-      // zod lists a `z.object`'s keys in the schema's order: the value must already.
-      if (!loose && at < last) return false;
-      last = at;
     }
     return present >= required;
   };

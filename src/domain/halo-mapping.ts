@@ -8,6 +8,7 @@ import {
 } from "./buckets";
 import { stripLegalForm } from "./cleanse/company";
 import type { Phone } from "./cleanse/phone";
+import { isoString } from "./iso-time";
 import { type CanonicalLead, formatAddress, SOURCE_LABELS } from "./lead";
 
 /**
@@ -307,7 +308,7 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
     }),
     ticket: {
       summary: `${summaryName} - ${companyName}`,
-      details: `Lead imported from ${label} on ${ctx.now.toISOString()} (data quality ${ctx.qualityScore}/100)`,
+      details: `Lead imported from ${label} on ${isoString(ctx.now)} (data quality ${ctx.qualityScore}/100)`,
       tickettype_id: lc.ticket_type_id,
       status_id: lc.statuses.new_lead,
       priority_id: lc.priority_id,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { safeParseFast } from "../domain/fast-parse";
+import { isoString } from "../domain/iso-time";
 import { type CanonicalLead, type Issue, LEAD_SOURCES, type LeadSource } from "../domain/lead";
 import { type ApolloOptions, apolloPersonToDraft } from "./apollo/normalise";
 import { ApolloEnvelopeSchema, ApolloPersonSchema } from "./apollo/schema";
@@ -60,7 +61,7 @@ export function normaliseRecord(
     };
   }
   const extracted = extract(source, data, now, options);
-  const fetchedAt = now.toISOString();
+  const fetchedAt = isoString(now);
   const leads: CanonicalLead[] = [];
   const warnings: Issue[] = [];
   const failures: Issue[] = [];
