@@ -244,7 +244,9 @@ function compileObject(def: Def): Check | null {
     return (v) => {
       if (!isPlainObject(v)) return false;
       let j = 0;
-      for (const k of Object.keys(v)) {
+      // for…in: with Object.prototype as the prototype (and nothing enumerable on it) it lists
+      // the own keys, and lets V8 read `v[k]` through its enum cache.
+      for (const k in v) {
         while (j < keys.length && keys[j] !== k) {
           if (isRequired[j]) return false;
           j++;
@@ -262,7 +264,7 @@ function compileObject(def: Def): Check | null {
   return (v) => {
     if (!isPlainObject(v)) return false;
     let present = 0;
-    for (const k of Object.keys(v)) {
+    for (const k in v) {
       const at = order.get(k);
       if (at === undefined) continue; // passed through as it is
       if (!(fields[at] as Check)(v[k])) return false;

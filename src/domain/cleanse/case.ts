@@ -1,4 +1,4 @@
-import { nfc } from "./values";
+import { cleanString } from "./values";
 
 /**
  * Proper-casing that only touches text a provider sent in ALL CAPS or all lower case: mixed-case
@@ -101,8 +101,9 @@ function capitaliseWord(word: string): string {
     upperNext = ch === "-" || ch === "'" || ch === "’" || ch === ".";
   }
   // "o'" is O'Brien, but "'s" (possessive) stays lower: "Macy'S" → "Macy's".
-  out = out.replace(/(\p{L})'S\b/gu, "$1's");
-  if (/^Mc\p{L}/u.test(out)) out = `Mc${out.charAt(2).toUpperCase()}${out.slice(3)}`;
+  if (out.includes("'S")) out = out.replace(/(\p{L})'S\b/gu, "$1's");
+  if (out.startsWith("Mc") && /^Mc\p{L}/u.test(out))
+    out = `Mc${out.charAt(2).toUpperCase()}${out.slice(3)}`;
   return out;
 }
 
@@ -115,7 +116,8 @@ export type CaseKind = "company" | "person";
  * Plumbing", "AT&T"), and a single-token ALL-CAPS company name ("IBM", "SAP") is kept as sent.
  */
 export function properCase(value: string, kind: CaseKind): string {
-  const s = nfc(value).replace(/\s+/g, " ").trim();
+  // NFC, whitespace collapsed, trimmed: cleanString's work, with its fast path for tidy text.
+  const s = cleanString(value) ?? "";
   const caps = isAllCaps(s);
   if (!caps && !isAllLower(s)) return s;
   const tokens = s.split(" ");
