@@ -52,17 +52,14 @@ function defOf(schema: z.ZodType): Def {
 }
 
 /**
- * A plain data object: Object's prototype (zod's output has it, whatever the input had), no
- * symbol keys and no own `__proto__` key (which a copy would turn into a prototype change).
- * Anything else is zod's.
+ * A plain data object: Object's prototype (zod's output has it, whatever the input had) and no
+ * own `__proto__` key (which a copy would turn into a prototype change). Anything else is
+ * zod's. Symbol-keyed properties, which no JSON text can carry, are not looked for: zod's copy
+ * would drop them, this keeps them, and nothing here reads them.
  */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  return (
-    Object.getPrototypeOf(v) === Object.prototype &&
-    !Object.hasOwn(v, "__proto__") &&
-    Object.getOwnPropertySymbols(v).length === 0
-  );
+  return Object.getPrototypeOf(v) === Object.prototype && !Object.hasOwn(v, "__proto__");
 }
 
 // Scalar kinds a schema made only of primitives, optional, nullable and unions of those
@@ -111,25 +108,28 @@ function scalarKinds(schema: z.ZodType): number | null {
   }
 }
 
+/** Whether `v` is one of `kinds` (a scalarKinds answer). */
+function isKind(kinds: number, v: unknown): boolean {
+  if (kinds & ANY) return true;
+  switch (typeof v) {
+    case "string":
+      return (kinds & STRING) !== 0;
+    case "number":
+      // zod 4 refuses NaN and ±Infinity.
+      return (kinds & NUMBER) !== 0 && Number.isFinite(v);
+    case "boolean":
+      return (kinds & BOOLEAN) !== 0;
+    case "bigint":
+      return (kinds & BIGINT) !== 0;
+    case "undefined":
+      return (kinds & UNDEFINED) !== 0;
+    default:
+      return v === null && (kinds & NULL) !== 0;
+  }
+}
+
 function kindCheck(kinds: number): Check {
-  if (kinds & ANY) return () => true;
-  return (v) => {
-    switch (typeof v) {
-      case "string":
-        return (kinds & STRING) !== 0;
-      case "number":
-        // zod 4 refuses NaN and ±Infinity.
-        return (kinds & NUMBER) !== 0 && Number.isFinite(v);
-      case "boolean":
-        return (kinds & BOOLEAN) !== 0;
-      case "bigint":
-        return (kinds & BIGINT) !== 0;
-      case "undefined":
-        return (kinds & UNDEFINED) !== 0;
-      default:
-        return v === null && (kinds & NULL) !== 0;
-    }
-  };
+  return (v) => isKind(kinds, v);
 }
 
 /** A checker for `schema`, or null when the schema uses something not modelled here. */
@@ -230,6 +230,12 @@ function compileObject(def: Def): Check | null {
     fields.push(c);
   }
   const order = new Map(keys.map((k, i) => [k, i]));
+  // Scalar fields (most of them) are tested in the loop below without a call per value.
+  const kindsAt = keys.map((k) => scalarKinds(shape[k] as z.ZodType) ?? -1);
+  const ok = (at: number, value: unknown): boolean => {
+    const kinds = kindsAt[at] as number;
+    return kinds >= 0 ? isKind(kinds, value) : (fields[at] as Check)(value);
+  };
   // Keys that must be present: their schema refuses the `undefined` an absent key reads as.
   const isRequired = fields.map((c) => !c(undefined));
   const required = isRequired.filter(Boolean).length;
@@ -251,7 +257,7 @@ function compileObject(def: Def): Check | null {
           if (isRequired[j]) return false;
           j++;
         }
-        if (j === keys.length || !(fields[j] as Check)(v[k])) return false;
+        if (j === keys.length || !ok(j, v[k])) return false;
         j++;
       }
       for (; j < keys.length; j++) if (isRequired[j]) return false;
@@ -267,7 +273,7 @@ function compileObject(def: Def): Check | null {
     for (const k in v) {
       const at = order.get(k);
       if (at === undefined) continue; // passed through as it is
-      if (!(fields[at] as Check)(v[k])) return false;
+      if (!ok(at, v[k])) return false;
       if (isRequired[at]) present += 1;
     }
     return present >= required;

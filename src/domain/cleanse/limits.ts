@@ -79,12 +79,15 @@ function limitFor(path: string): number {
 
 /** `limitFor` by (object path, key): the same few dozen paths on every lead, computed once. */
 const limitCache = new Map<string, Map<string, number>>();
-function cachedLimit(prefix: string, key: string): number {
+function limitsOf(prefix: string): Map<string, number> {
   let byKey = limitCache.get(prefix);
   if (byKey === undefined) {
     byKey = new Map();
     limitCache.set(prefix, byKey);
   }
+  return byKey;
+}
+function cachedLimit(byKey: Map<string, number>, prefix: string, key: string): number {
   let limit = byKey.get(key);
   if (limit === undefined) {
     limit = limitFor(`${prefix}.${key}`);
@@ -123,21 +126,25 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
   const fitObject = <T extends object>(obj: T, prefix: string): T => {
     const src = obj as Record<string, unknown>;
     let out: Record<string, unknown> | null = null;
+    const limits = limitsOf(prefix);
     for (const key of Object.keys(src)) {
       const value = src[key];
       let next: unknown = value;
       // The path is built only when it is needed (a warning, a nested object): this runs for
       // every field of every lead.
-      const path = () => `${prefix}.${key}`;
       if (typeof value === "string") {
-        const max = cachedLimit(prefix, key);
-        const fitted = fitText(value, max);
-        if (fitted.truncated || fitted.controlsRemoved) report(path(), fitted, max);
-        next = fitted.value === "" ? null : fitted.value;
-      } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-        next = fitList(value as string[], path);
-      } else if (value && typeof value === "object" && !Array.isArray(value) && key !== "phone") {
-        next = fitObject(value as Record<string, unknown>, path());
+        const max = cachedLimit(limits, prefix, key);
+        // Short, clean and non-empty (nearly every value): kept as it is, nothing allocated.
+        if (value === "" || value.length > max || HAS_CONTROL.test(value)) {
+          const fitted = fitText(value, max);
+          if (fitted.truncated || fitted.controlsRemoved) report(`${prefix}.${key}`, fitted, max);
+          next = fitted.value === "" ? null : fitted.value;
+        }
+      } else if (Array.isArray(value)) {
+        if (value.every((v) => typeof v === "string"))
+          next = fitList(value as string[], prefix, key);
+      } else if (value && typeof value === "object" && key !== "phone") {
+        next = fitObject(value as Record<string, unknown>, `${prefix}.${key}`);
       }
       if (next !== value) {
         if (out === null) out = { ...src };
@@ -147,7 +154,7 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
     return (out ?? obj) as T;
   };
   /** A list of strings: at most `listItems` items of at most `listItem` characters, none empty. */
-  const fitList = (value: string[], path: () => string): string[] => {
+  const fitList = (value: string[], prefix: string, key: string): string[] => {
     let clean = value.length <= TEXT_LIMITS.listItems;
     for (let i = 0; clean && i < value.length; i++) {
       const v = value[i] as string;
@@ -158,7 +165,7 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
     const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
     const dropped = value.length > items.length;
     report(
-      path(),
+      `${prefix}.${key}`,
       {
         value: "",
         truncated: dropped || fitted.some((f) => f.truncated),
