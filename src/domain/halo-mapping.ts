@@ -270,12 +270,12 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
 
   const custom = customFieldValues(lead, { suppressed: ctx.suppressed });
   const ids = ctx.halopsa.custom_fields;
-  const customfields = ctx.halopsa.custom_fields_enabled
-    ? (Object.entries(custom) as [CustomFieldKey, CustomFieldValue][]).map(([k, value]) => ({
-        id: ids[k],
-        value,
-      }))
-    : [];
+  const customfields: { id: number; value: CustomFieldValue }[] = [];
+  if (ctx.halopsa.custom_fields_enabled)
+    for (const k in custom) {
+      const key = k as CustomFieldKey;
+      customfields.push({ id: ids[key], value: custom[key] as CustomFieldValue });
+    }
 
   const summaryName = join([p.first_name, p.last_name], " ") ?? personName;
   return {

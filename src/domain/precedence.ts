@@ -359,6 +359,7 @@ const FIELDS: FieldSpec[] = [
 ];
 
 const CATEGORIES = Object.keys(DATA_PRECEDENCE) as PrecedenceCategory[];
+const CONTACT_ORDER_REVERSED = [...SOURCE_ORDER.contactInfo].reverse();
 /** Each field's category as an index into CATEGORIES. */
 const FIELD_CATEGORY = FIELDS.map((spec) => CATEGORIES.indexOf(spec.category));
 
@@ -386,14 +387,15 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
   // parts are copied shallowly here; the spec loop below replaces nearly every value with a
   // winner's copy, and what it leaves is deep-copied after it, so `out` shares no reference with
   // the inputs (as a deep copy of the whole base up front would, at twice the work).
-  const { extras: _replaced, ...rest } = base;
-  const out: CanonicalLead = {
-    ...rest,
-    person: { ...base.person },
-    company: { ...base.company },
-    signals: { ...base.signals },
-    extras: {},
-  };
+  const parts = base as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(base)) {
+    if (k === "extras") continue;
+    const v = parts[k];
+    copy[k] = k === "person" || k === "company" || k === "signals" ? { ...(v as object) } : v;
+  }
+  copy.extras = {};
+  const out = copy as unknown as CanonicalLead;
   const chosen: Record<string, LeadSource> = {};
 
   // The leads in each category's order, once per merge rather than once per field.
@@ -420,9 +422,9 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
     spec.copy(winner, out);
     chosen[spec.field] = winner.provenance.source;
   }
-  for (const k of Object.keys(rest) as (keyof typeof rest)[]) {
-    if (k !== "person" && k !== "company" && k !== "signals")
-      (out as Record<string, unknown>)[k] = cloneData(rest[k]);
+  for (const k of Object.keys(base)) {
+    if (k !== "person" && k !== "company" && k !== "signals" && k !== "extras")
+      copy[k] = cloneData(parts[k]);
   }
   uncopied(out.person, base.person);
   uncopied(out.company, base.company);
@@ -434,9 +436,11 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
     call_opted_out: leads.some((l) => l.flags.call_opted_out),
   };
   // Extras: lower-precedence sources first so higher ones overwrite on key clashes.
-  out.extras = Object.assign(
-    {},
-    ...[...contactOrder].reverse().map((s) => bySource.get(s)?.extras ?? {}),
-  );
+  const extras: Record<string, unknown> = {};
+  for (const s of CONTACT_ORDER_REVERSED) {
+    const e = bySource.get(s)?.extras;
+    if (e !== undefined) Object.assign(extras, e);
+  }
+  out.extras = extras;
   return { lead: out, chosen };
 }
