@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { isAllCaps, isAllLower } from "../../src/domain/cleanse/case";
 import { foldForKey } from "../../src/domain/cleanse/company";
 import { toAsciiDomain } from "../../src/domain/cleanse/email";
-import { fitLeadText, TEXT_LIMITS } from "../../src/domain/cleanse/limits";
+import { fitLeadText, fitText, TEXT_LIMITS } from "../../src/domain/cleanse/limits";
 import { normalisePhone } from "../../src/domain/cleanse/phone";
 import { nfc } from "../../src/domain/cleanse/values";
+import { websiteToDomain } from "../../src/domain/cleanse/website";
 import { safeParseFast } from "../../src/domain/fast-parse";
 import { flattenPayloadParts, flattenPayloads, mapLeadToHalo } from "../../src/domain/halo-mapping";
 import { CanonicalLeadSchema } from "../../src/domain/lead";
@@ -181,6 +182,47 @@ describe("toAsciiDomain plain-ASCII path", () => {
   });
 });
 
+describe("websiteToDomain plain-ASCII check", () => {
+  // websiteToDomain before this round.
+  const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+  const reference = (value: string): string | null => {
+    let s = value.normalize("NFC").trim().toLowerCase();
+    if (s === "") return null;
+    s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^\/\//, "");
+    s = s.split(/[/?#\\]/)[0] ?? "";
+    const at = s.lastIndexOf("@");
+    if (at >= 0) s = s.slice(at + 1);
+    s = s.replace(/:\d*$/, "").replace(/\.+$/, "");
+    s = s.replace(/^www\d*\./, "");
+    if (s.length === 0 || s.length > 253) return null;
+    const labels = s.split(".");
+    if (labels.length < 2) return null;
+    const tld = labels[labels.length - 1] ?? "";
+    return labels.every((l) => LABEL.test(l)) && /^(?:\p{L}{2,63}|xn--[a-z0-9-]+)$/u.test(tld)
+      ? s
+      : null;
+  };
+  const websiteish = fc
+    .array(
+      fc.constantFrom("a", "B", "0", "-", ".", "www.", "https://", "/", ":80", "xn--", "é", "@"),
+      {
+        maxLength: 12,
+      },
+    )
+    .map((c) => c.join(""));
+
+  it("equals the regular-expression check", () => {
+    fc.assert(
+      fc.property(websiteish, (w) => {
+        expect(websiteToDomain(w)).toBe(reference(w));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const w of ["http://www.acme.example/", "www.a-b.co", "a.b1", "x.y-", "-x.yz", "1.2.3.4"])
+      expect(websiteToDomain(w)).toBe(reference(w));
+  });
+});
+
 describe("safeParseFast", () => {
   // Values around a schema's keys, so random records get past the first key.
   const scalar = fc.oneof(
@@ -330,6 +372,21 @@ describe("fitLeadText copy-on-write", () => {
       "person.location.city:control_chars_removed",
     ]);
     expect(JSON.stringify(l)).toBe(before);
+  });
+
+  it("fits any text as fitText does", () => {
+    const base = lead("generic", { ...BASE });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 250 }), fc.string({ unit: "binary", maxLength: 30 })),
+        (text) => {
+          const l = { ...base, person: { ...base.person, title: text } };
+          const expected = fitText(text, 200).value;
+          expect(fitLeadText(l).lead.person.title).toBe(expected === "" ? null : expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it("recomputes the company key when the name was cut", () => {

@@ -1,5 +1,6 @@
 import { domainToUnicode } from "node:url";
 import { nfc } from "./values";
+import { plainDomainOk } from "./website";
 
 /**
  * Email normalisation (seed "Data Cleansing Rules": lowercase + trim, plus a syntax check),
@@ -126,33 +127,6 @@ export function toAsciiDomain(value: string): string | null {
   // not round-trip) is not a domain anybody can have.
   if (labels.some((l) => l.startsWith("xn--")) && !roundTrips(ascii)) return null;
   return ascii;
-}
-
-/**
- * For a name of [a-z0-9.-] only, without "xn--": at least two labels, each 1–63 characters not
- * starting or ending with "-" (ASCII_LABEL), the last 2–63 letters (ASCII_TLD without its IDN
- * form). A scan of the characters instead of a split and two regular expressions per label.
- */
-function plainDomainOk(d: string): boolean {
-  let labels = 0;
-  let start = 0;
-  for (let i = 0; i <= d.length; i++) {
-    if (i < d.length && d.charCodeAt(i) !== 46 /* . */) continue;
-    const len = i - start;
-    if (len < 1 || len > 63) return false;
-    if (d.charCodeAt(start) === 45 || d.charCodeAt(i - 1) === 45) return false; // "-"
-    if (i === d.length) {
-      // The top-level label: letters only, at least two.
-      if (len < 2) return false;
-      for (let j = start; j < i; j++) {
-        const c = d.charCodeAt(j);
-        if (c < 97 || c > 122) return false;
-      }
-    }
-    labels++;
-    start = i + 1;
-  }
-  return labels >= 2;
 }
 
 function roundTrips(ascii: string): boolean {

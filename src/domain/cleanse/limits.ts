@@ -44,6 +44,15 @@ const FIELD_LIMIT: Record<string, number> = {
 const CONTROL = /\p{Cc}/gu;
 const HAS_CONTROL = /\p{Cc}/u;
 
+/** HAS_CONTROL.test(s) as a scan: \p{Cc} is exactly U+0000–U+001F and U+007F–U+009F. */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
 export interface FittedText {
   value: string;
   truncated: boolean;
@@ -135,7 +144,7 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
       if (typeof value === "string") {
         const max = cachedLimit(limits, prefix, key);
         // Short, clean and non-empty (nearly every value): kept as it is, nothing allocated.
-        if (value === "" || value.length > max || HAS_CONTROL.test(value)) {
+        if (value === "" || value.length > max || hasControl(value)) {
           const fitted = fitText(value, max);
           if (fitted.truncated || fitted.controlsRemoved) report(`${prefix}.${key}`, fitted, max);
           next = fitted.value === "" ? null : fitted.value;
@@ -158,7 +167,7 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
     let clean = value.length <= TEXT_LIMITS.listItems;
     for (let i = 0; clean && i < value.length; i++) {
       const v = value[i] as string;
-      clean = v !== "" && v.length <= TEXT_LIMITS.listItem && !HAS_CONTROL.test(v);
+      clean = v !== "" && v.length <= TEXT_LIMITS.listItem && !hasControl(v);
     }
     if (clean) return value;
     const items = value.slice(0, TEXT_LIMITS.listItems);
