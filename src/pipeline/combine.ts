@@ -11,11 +11,11 @@ export function combine(
   incoming: CanonicalLead,
   stored: { source: string; record: unknown }[],
 ): CanonicalLead {
-  const others = stored
-    .filter((s) => s.source !== incoming.provenance.source)
-    .flatMap((s) => {
-      const parsed = safeParseFast(CanonicalLeadSchema, s.record);
-      return parsed.success ? [parsed.data] : [];
-    });
-  return mergeByPrecedence([incoming, ...others])?.lead ?? incoming;
+  const leads: CanonicalLead[] = [incoming];
+  for (const s of stored) {
+    if (s.source === incoming.provenance.source) continue;
+    const parsed = safeParseFast(CanonicalLeadSchema, s.record);
+    if (parsed.success) leads.push(parsed.data);
+  }
+  return mergeByPrecedence(leads)?.lead ?? incoming;
 }
