@@ -216,7 +216,7 @@ function windowUse(series, window, calls, elapsedS) {
   return out;
 }
 
-function diffRoutes(before, after) {
+export function diffRoutes(before, after) {
   const out = {};
   for (const [k, v] of Object.entries(after)) {
     const d = v - (before[k] ?? 0);

@@ -11,7 +11,7 @@
 // local D1 (SQLite runs inside the same process here; on Cloudflare it is not Worker CPU time).
 // So it is an upper bound of the Worker CPU time Cloudflare would bill.
 import { readdirSync, readFileSync } from "node:fs";
-import { round } from "./import.mjs";
+import { diffRoutes, round } from "./import.mjs";
 
 const WARMUP = 10;
 
@@ -56,6 +56,7 @@ export async function measureReimport({ api, stack, sandbox, waves, count }) {
     p50_ms: pct(0.5),
     p99_ms: pct(0.99),
     halo_calls: after.requests_total - before.requests_total,
+    calls_by_route: diffRoutes(before.requests_by_route, after.requests_by_route),
     workerd_cpu_ms_per_request:
       workerd.length > 0 ? round((Math.max(0, busyTicks) * tickMs) / count, 2) : null,
     cpu_measure:

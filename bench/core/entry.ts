@@ -99,7 +99,7 @@ function fullPath(
         continue;
       }
       const s = stored.get(p.dedupKey.value);
-      const lead = combine(p.lead, s === undefined ? [] : [s]);
+      const lead = combine(p.lead, undefined, s === undefined ? [] : [s]);
       const built = buildPayloads(
         lead,
         p.score,

@@ -257,7 +257,7 @@ export const HaloSettingsSchema = z
      */
     transition_notes: z.boolean().default(true),
     /**
-     * Every re-import that updated or preserved fields leaves the seed's "Auto-updated from
+     * Every re-import that updated fields leaves the seed's "Auto-updated from
      * <source>: ✓ Updated … 🔒 Preserved …" as a private note (a HaloPSA Action) on the ticket
      * (src/pipeline/merge-notes.ts); best-effort, never failing the import.
      */

@@ -14,7 +14,7 @@ import { permanentHaloStatus } from "../halo/errors";
 import { importContext } from "../pipeline/context";
 import { importLeads } from "../pipeline/import-leads";
 import type { ImportOutcome } from "../pipeline/outcome";
-import { JobOptionsSchema } from "./job-options";
+import { type JobOptions, JobOptionsSchema } from "./job-options";
 
 /**
  * How long the consumer waits for HaloGate's window inside one delivery before handing the
@@ -45,89 +45,167 @@ export async function runChunk(
   chunk: number,
   now: Date,
 ): Promise<ChunkResult> {
-  const results = await runChunks(env, jobId, [chunk], now);
-  return results.get(chunk) ?? { kind: "done" };
+  const results = await runChunks(env, [{ jobId, chunk }], now);
+  return results.get(chunkKey(jobId, chunk)) ?? { kind: "done" };
+}
+
+/** One chunk of one job, as a queue message names it. */
+export interface ChunkRef {
+  jobId: string;
+  chunk: number;
+}
+
+export const chunkKey = (jobId: string, chunk: number): string => `${jobId}#${chunk}`;
+
+interface GroupJob {
+  jobId: string;
+  chunks: number[];
+  items: RunItem[];
+}
+
+interface RunItem {
+  jobId: string;
+  idx: number;
+  chunk: number;
+  source: string;
+  input: unknown;
 }
 
 /**
- * Imports the pending leads of several chunks of one job as one run, so their clients, sites,
- * users and tickets share array POSTs of up to 100 records (a queue batch of ten chunks of a
- * 2,400-lead job costs about a quarter of the POSTs ten separate runs would). Each outcome is
- * recorded on its item, and each chunk gets its own result — done, retry (some of *its* leads
- * failed in a way a retry can change) or defer — so its message is acked or retried on its own.
- * A run cut short (throttled, crashed) leaves every chunk to be delivered again: what was
- * already written is on the rows (`write_pending`, saved ids), so nothing is created twice.
+ * Imports the pending leads of several chunks as one run, so their clients, sites, users and
+ * tickets share array POSTs of up to 100 records (a queue batch of ten chunks of a 2,400-lead
+ * job costs about a quarter of the POSTs ten separate runs would). Chunks of different jobs
+ * share the run too when their options agree: the three provider syncs of one cron tick, or an
+ * Apollo and a ZoomInfo upload of the same people, then meet as duplicates inside one run and
+ * become one create each, instead of a create and, a moment later, a merge that reads the
+ * ticket back, updates it and notes it. Jobs whose options differ (dry run, no update…) run
+ * separately. Each outcome is recorded on its own job's item, and each chunk gets its own
+ * result — done, retry (some of *its* leads failed in a way a retry can change) or defer — so
+ * its message is acked or retried on its own. A run cut short (throttled, crashed) leaves every
+ * chunk to be delivered again: what was already written is on the rows (`write_pending`, saved
+ * ids), so nothing is created twice.
+ *
+ * Results are keyed by `chunkKey(jobId, chunk)`.
  */
 export async function runChunks(
   env: Env,
-  jobId: string,
-  chunks: readonly number[],
+  refs: readonly ChunkRef[],
   now: Date,
-): Promise<Map<number, ChunkResult>> {
+): Promise<Map<string, ChunkResult>> {
   const db = database(env.DB);
-  const results = new Map<number, ChunkResult>();
-  const job = await findJob(db, jobId);
-  if (!job) {
-    for (const c of chunks) results.set(c, { kind: "done" });
-    return results;
+  const results = new Map<string, ChunkResult>();
+  const chunksByJob = new Map<string, number[]>();
+  for (const r of refs) {
+    const list = chunksByJob.get(r.jobId) ?? [];
+    if (!list.includes(r.chunk)) list.push(r.chunk);
+    chunksByJob.set(r.jobId, list);
   }
-  const unique = [...new Set(chunks)];
-  const items = (await Promise.all(unique.map((c) => chunkItems(db, jobId, c))))
-    .flat()
-    .filter((i) => i.status === "pending");
-  if (items.length === 0) {
-    await finish(env, jobId, now);
-    for (const c of unique) results.set(c, { kind: "done" });
-    return results;
+  // Jobs with work to do, grouped by options: only identical options can share one run.
+  const groups = new Map<string, { options: JobOptions; jobs: GroupJob[] }>();
+  for (const [jobId, chunks] of chunksByJob) {
+    const job = await findJob(db, jobId);
+    const items = job
+      ? (await Promise.all(chunks.map((c) => chunkItems(db, jobId, c))))
+          .flat()
+          .filter((i) => i.status === "pending")
+      : [];
+    if (!job || items.length === 0) {
+      if (job) await finish(env, jobId, now);
+      for (const c of chunks) results.set(chunkKey(jobId, c), { kind: "done" });
+      continue;
+    }
+    // Claimed for this run: the sweeper leaves the chunks alone while a consumer is on them.
+    await markChunksDue(db, jobId, chunks, now.toISOString());
+    if (job.status === "queued")
+      await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
+    const options = JobOptionsSchema.parse(job.options);
+    const key = JSON.stringify(options);
+    const group = groups.get(key) ?? { options, jobs: [] };
+    group.jobs.push({
+      jobId,
+      chunks,
+      items: items.map((it) => ({
+        jobId,
+        idx: it.idx,
+        chunk: it.chunk,
+        source: job.source,
+        input: it.input,
+      })),
+    });
+    groups.set(key, group);
   }
-  // Claimed for this run: the sweeper leaves the chunks alone while a consumer is on them.
-  await markChunksDue(db, jobId, unique, now.toISOString());
-  if (job.status === "queued")
-    await updateJob(db, jobId, { status: "running", updatedAt: now.toISOString() });
+  for (const { options, jobs } of groups.values()) {
+    for (const [key, result] of await runGroup(env, options, jobs, now)) results.set(key, result);
+  }
+  return results;
+}
 
-  const options = JobOptionsSchema.parse(job.options);
+/** One run over the pending items of jobs sharing their options. */
+async function runGroup(
+  env: Env,
+  options: JobOptions,
+  jobs: GroupJob[],
+  now: Date,
+): Promise<Map<string, ChunkResult>> {
+  const db = database(env.DB);
   const ctx = await importContext(env, {
-    actor: `job:${jobId}`,
+    // The audit log names every job whose leads the run decided.
+    actor: `job:${jobs.map((j) => j.jobId).join("+")}`,
     requestId: null,
     options,
     dryRun: false,
     maxWaitMs: CONSUMER_WAIT_MS,
     now,
   });
-  // Item indexes are unique within a job, so one run's outcomes map back to their chunks.
+  // Item indexes are unique within a job only: the run numbers its items itself and maps each
+  // outcome back to its job, item and chunk.
+  const runItems = jobs.flatMap((j) => j.items);
   const outcomes = await importLeads(
     ctx,
-    items.map((it) => ({ index: it.idx, source: job.source, data: it.input })),
+    runItems.map((it, index) => ({ index, source: it.source, data: it.input })),
     // Another chunk creating a shared company is usually done within a few seconds: waiting
     // for it here is cheaper than a re-delivery.
     { waitForBusyMs: CONSUMER_WAIT_MS },
   );
 
-  const chunkOf = new Map(items.map((it) => [it.idx, it.chunk]));
-  const byIndex = new Map<number, ImportOutcome[]>();
-  for (const o of outcomes) byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
-  const failures = outcomes.filter((o) => o.action === "failed");
-  if (failures.length > 0) {
-    await updateJob(db, jobId, { lastError: describe(failures[0] as ImportOutcome) });
-  }
-  // Leads HaloPSA kept failing for stay pending (with their last error) and their chunk goes
-  // back to the queue with backoff; everything decided — HaloPSA's permanent refusals (a status
-  // id the tenant does not know, …) included, with its words — is recorded now, so a retry
-  // skips it rather than burning every queue retry into the dead-letter queue. After the last
-  // retry the dead-letter consumer records the rest as failed; POST /sync/jobs/{id}/retry
-  // replays them once the cause is fixed.
-  await record(env, jobId, byIndex, now);
+  const results = new Map<string, ChunkResult>();
+  for (const { jobId, chunks } of jobs) {
+    const own = outcomes.flatMap((o) => {
+      const it = runItems[o.index];
+      return it?.jobId === jobId ? [{ ...o, index: it.idx, chunk: it.chunk }] : [];
+    });
+    const byIndex = new Map<number, ImportOutcome[]>();
+    for (const { chunk: _, ...o } of own)
+      byIndex.set(o.index, [...(byIndex.get(o.index) ?? []), o]);
+    const failures = own.filter((o) => o.action === "failed");
+    if (failures.length > 0) {
+      await updateJob(db, jobId, { lastError: describe(failures[0] as ImportOutcome) });
+    }
+    // Leads HaloPSA kept failing for stay pending (with their last error) and their chunk goes
+    // back to the queue with backoff; everything decided — HaloPSA's permanent refusals (a
+    // status id the tenant does not know, …) included, with its words — is recorded now, so a
+    // retry skips it rather than burning every queue retry into the dead-letter queue. After
+    // the last retry the dead-letter consumer records the rest as failed; POST
+    // /sync/jobs/{id}/retry replays them once the cause is fixed.
+    await record(env, jobId, byIndex, now);
 
-  for (const c of unique) {
-    const own = outcomes.filter((o) => chunkOf.get(o.index) === c);
-    if (own.some((o) => o.action === "failed" && !isPermanent(o))) {
-      results.set(c, { kind: "retry", reason: firstError(own) });
-    } else if (own.some((o) => o.action === "deferred")) {
-      // People another import is writing stay pending; the chunk comes back once it is done.
-      results.set(c, { kind: "defer", delaySeconds: BUSY_REDELIVERY_S });
-    } else results.set(c, { kind: "done" });
+    let anyDone = false;
+    for (const c of chunks) {
+      const mine = own.filter((o) => o.chunk === c);
+      let result: ChunkResult;
+      if (mine.some((o) => o.action === "failed" && !isPermanent(o))) {
+        result = { kind: "retry", reason: firstError(mine) };
+      } else if (mine.some((o) => o.action === "deferred")) {
+        // People another import is writing stay pending; the chunk comes back once it is done.
+        result = { kind: "defer", delaySeconds: BUSY_REDELIVERY_S };
+      } else {
+        result = { kind: "done" };
+        anyDone = true;
+      }
+      results.set(chunkKey(jobId, c), result);
+    }
+    if (anyDone) await finish(env, jobId, now);
   }
-  if ([...results.values()].some((r) => r.kind === "done")) await finish(env, jobId, now);
   return results;
 }
 

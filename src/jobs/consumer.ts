@@ -10,7 +10,7 @@ import { processHaloWebhook } from "../halo-inbound/process";
 import { runIndexPage } from "../halo-index/run-page";
 import { handleDeliveries } from "../webhooks/deliver";
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE, kickOutboxAfterChunks } from "../webhooks/dispatch";
-import { finish, runChunks } from "./chunk-runner";
+import { chunkKey, finish, runChunks } from "./chunk-runner";
 import { enqueueChunks } from "./enqueue";
 import { JobMessage } from "./messages";
 
@@ -23,8 +23,8 @@ export function backoffSeconds(attempts: number): number {
 }
 
 /**
- * The jobs queue consumer. A batch's chunks of one job are imported as one run; each message is
- * still acked or retried on its own. A full HaloPSA window
+ * The jobs queue consumer. A batch's chunks are imported as one run, across jobs whose options
+ * agree; each message is still acked or retried on its own. A full HaloPSA window
  * is not a failure: the message is re-sent with the delay HaloGate asked for (a fresh message,
  * so waiting never uses up the retry budget). Real failures retry with capped backoff; after
  * the last retry Queues moves the message to the dead-letter queue.
@@ -57,9 +57,9 @@ export async function handleQueue(
 }
 
 async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  // The batch's chunks of one job are imported as one run (shared array POSTs); each message
-  // is still acked or retried on its own.
-  const chunksByJob = new Map<string, { message: Message<unknown>; chunk: number }[]>();
+  // The batch's chunks are imported as one run (shared array POSTs; jobs whose options differ
+  // run apart inside it); each message is still acked or retried on its own.
+  const chunkMessages: ChunkMessage[] = [];
   for (const message of batch.messages) {
     const parsed = JobMessage.safeParse(message.body);
     if (!parsed.success) {
@@ -69,9 +69,7 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
     }
     const body = parsed.data;
     if (body.type === "import.chunk") {
-      const list = chunksByJob.get(body.job_id) ?? [];
-      list.push({ message, chunk: body.chunk });
-      chunksByJob.set(body.job_id, list);
+      chunkMessages.push({ message, jobId: body.job_id, chunk: body.chunk });
       continue;
     }
     try {
@@ -98,22 +96,23 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
-  for (const [jobId, list] of chunksByJob) await handleChunks(env, jobId, list);
+  if (chunkMessages.length > 0) await handleChunks(env, chunkMessages);
 }
 
-/** One job's chunk messages of the batch, imported together. */
-async function handleChunks(
-  env: Env,
-  jobId: string,
-  list: { message: Message<unknown>; chunk: number }[],
-): Promise<void> {
-  const chunks = list.map((m) => m.chunk);
+interface ChunkMessage {
+  message: Message<unknown>;
+  jobId: string;
+  chunk: number;
+}
+
+/** The batch's chunk messages, imported together. */
+async function handleChunks(env: Env, list: ChunkMessage[]): Promise<void> {
   try {
-    const results = await runChunks(env, jobId, chunks, new Date());
-    const deferred: number[] = [];
+    const results = await runChunks(env, list, new Date());
+    const deferred = new Map<string, number[]>();
     let deferSeconds = 0;
-    for (const { message, chunk } of list) {
-      const result = results.get(chunk) ?? { kind: "done" };
+    for (const { message, jobId, chunk } of list) {
+      const result = results.get(chunkKey(jobId, chunk)) ?? { kind: "done" };
       if (result.kind === "retry") {
         await logError(env, "CHUNK_FAILED", result.reason, message.body);
         await retryChunk(env, message, jobId, chunk);
@@ -122,24 +121,32 @@ async function handleChunks(
       // Another import holds some of these people: a fresh message, like a throttle, so
       // waiting for it never uses up the retry budget.
       if (result.kind === "defer") {
-        deferred.push(chunk);
+        deferred.set(jobId, [...(deferred.get(jobId) ?? []), chunk]);
         deferSeconds = Math.max(deferSeconds, result.delaySeconds);
       } else message.ack();
     }
-    if (deferred.length > 0) {
-      await enqueueChunks(env, jobId, deferred, new Date(), { delaySeconds: deferSeconds });
-      for (const { message, chunk } of list) if (deferred.includes(chunk)) message.ack();
-    }
+    for (const [jobId, chunks] of deferred)
+      await enqueueChunks(env, jobId, chunks, new Date(), { delaySeconds: deferSeconds });
+    for (const { message, jobId, chunk } of list)
+      if (deferred.get(jobId)?.includes(chunk)) message.ack();
   } catch (err) {
     if (err instanceof HaloThrottledError) {
       // The whole run waits for the window; what it wrote is on the rows, so the chunks resume.
-      await enqueueChunks(env, jobId, chunks, new Date(), { delaySeconds: throttleDelay(err) });
+      for (const [jobId, chunks] of byJob(list))
+        await enqueueChunks(env, jobId, chunks, new Date(), { delaySeconds: throttleDelay(err) });
       for (const { message } of list) message.ack();
       return;
     }
-    await logError(env, "JOB_MESSAGE_FAILED", errorText(err), { job_id: jobId, chunks });
-    for (const { message, chunk } of list) await retryChunk(env, message, jobId, chunk);
+    for (const [jobId, chunks] of byJob(list))
+      await logError(env, "JOB_MESSAGE_FAILED", errorText(err), { job_id: jobId, chunks });
+    for (const { message, jobId, chunk } of list) await retryChunk(env, message, jobId, chunk);
   }
+}
+
+function byJob(list: readonly ChunkMessage[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const { jobId, chunk } of list) out.set(jobId, [...(out.get(jobId) ?? []), chunk]);
+  return out;
 }
 
 function throttleDelay(err: HaloThrottledError): number {

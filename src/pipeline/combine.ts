@@ -3,19 +3,22 @@ import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { mergeByPrecedence } from "../domain/precedence";
 
 /**
- * The incoming record merged with what other providers said before, by precedence. Stored
- * records are D1's JSON, read back through the canonical schema; one that no longer parses is
- * left out rather than failing the merge.
+ * The incoming records (one per provider; `lead` alone when there is no such list) merged with
+ * what other providers said before, by precedence. Stored records are D1's JSON, read back
+ * through the canonical schema; a stored record of a provider that sent a fresh one is left
+ * out, and so is one that no longer parses.
  */
 export function combine(
-  incoming: CanonicalLead,
-  stored: { source: string; record: unknown }[],
+  lead: CanonicalLead,
+  sourceRecords: readonly CanonicalLead[] | undefined,
+  stored: readonly { source: string; record: unknown }[],
 ): CanonicalLead {
-  const leads: CanonicalLead[] = [incoming];
+  const leads: CanonicalLead[] = sourceRecords === undefined ? [lead] : [...sourceRecords];
+  const fresh = new Set<string>(leads.map((l) => l.provenance.source));
   for (const s of stored) {
-    if (s.source === incoming.provenance.source) continue;
+    if (fresh.has(s.source)) continue;
     const parsed = safeParseFast(CanonicalLeadSchema, s.record);
     if (parsed.success) leads.push(parsed.data);
   }
-  return mergeByPrecedence(leads)?.lead ?? incoming;
+  return mergeByPrecedence(leads)?.lead ?? lead;
 }

@@ -69,12 +69,14 @@ export async function createLeads(
       continue;
     }
     statements.push(
-      saveSourceStatement(ctx.db, {
-        leadId: p.row.id,
-        source: p.item.lead.provenance.source,
-        record: p.item.lead,
-        receivedAt: at,
-      }),
+      ...(p.item.sourceRecords ?? [p.item.lead]).map((record) =>
+        saveSourceStatement(ctx.db, {
+          leadId: p.row.id,
+          source: record.provenance.source,
+          record,
+          receivedAt: at,
+        }),
+      ),
       ...replaceListsStatements(ctx.db, p.row.id, p.built.lists, at),
     );
     const result = createdResult(ctx, p);

@@ -383,9 +383,14 @@ function groupByPerson(items: WorkItem[]): WorkItem[] {
       continue;
     }
     const merged = mergeByPrecedence(group.map((g) => g.lead));
+    const firstOfSource = new Map<string, CanonicalLead>();
+    for (const g of group)
+      for (const l of g.sourceRecords ?? [g.lead])
+        if (!firstOfSource.has(l.provenance.source)) firstOfSource.set(l.provenance.source, l);
     out.push({
       ...first,
       lead: merged?.lead ?? first.lead,
+      sourceRecords: [...firstOfSource.values()],
       score: Math.max(...group.map((g) => g.score)),
       indexes: group.flatMap((g) => g.indexes),
       actions: [...first.actions, "merged_duplicates_in_batch"],

@@ -14,7 +14,7 @@ import type { ImportContext } from "./context";
 import { currentFieldMap, toHaloUpdates } from "./field-views";
 import type { HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
-import { buildPayloads } from "./payloads";
+import { buildPayloads, type LeadPayloads } from "./payloads";
 import { stageOf } from "./stage";
 import type { WorkItem } from "./work-item";
 
@@ -61,14 +61,17 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const planned = items.flatMap((it) => {
     const row = it.existing;
     if (!row) return [];
-    const lead = combine(it.lead, sources.get(row.id) ?? []);
-    const built = buildPayloads(
-      lead,
-      it.score,
-      { leadId: row.id, companyKey: it.companyKey?.value ?? `lead:${row.id}` },
-      ctx.config,
-      ctx.options,
-      ctx.now,
+    const lead = combine(it.lead, it.sourceRecords, sources.get(row.id) ?? []);
+    const built = withCreationDetails(
+      buildPayloads(
+        lead,
+        it.score,
+        { leadId: row.id, companyKey: it.companyKey?.value ?? `lead:${row.id}` },
+        ctx.config,
+        ctx.options,
+        ctx.now,
+      ),
+      row.written as FieldMap,
     );
     const plan = smartMerge({
       // What HaloPSA last told us it holds (webhooks, src/halo-inbound) over what we wrote: a
@@ -204,12 +207,14 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
         haloSeen,
         updatedAt: at,
       }),
-      saveSourceStatement(ctx.db, {
-        leadId: row.id,
-        source: it.lead.provenance.source,
-        record: it.lead,
-        receivedAt: at,
-      }),
+      ...(it.sourceRecords ?? [it.lead]).map((record) =>
+        saveSourceStatement(ctx.db, {
+          leadId: row.id,
+          source: record.provenance.source,
+          record,
+          receivedAt: at,
+        }),
+      ),
       ...replaceListsStatements(ctx.db, row.id, built.lists, at),
     );
 
@@ -298,4 +303,16 @@ function storedTicketState(
     tickettype_id: ids.ticket_type_id,
     status_id: statuses[status] ?? lc.lead.statuses.new_lead,
   };
+}
+
+/**
+ * The ticket's details are its dated creation note (seed: "Lead imported from … on <date>") and
+ * a protected field: a merge never rewrites them. Built afresh they would carry today's date, so
+ * every identical re-import would "preserve" them against LeadBridge's own text and earn a merge
+ * note, a HaloPSA call that says nothing. A merge offers the note LeadBridge wrote instead.
+ */
+function withCreationDetails(built: LeadPayloads, written: FieldMap): LeadPayloads {
+  const details = written["ticket.details"];
+  if (details === undefined) return built;
+  return { ...built, personFields: { ...built.personFields, "ticket.details": details } };
 }

@@ -14,7 +14,9 @@ import type { WorkItem } from "./work-item";
 /**
  * The seed's "Auto-updated from <source>: ✓ Updated … 🔒 Preserved …" note, written as a
  * private HaloPSA Action on the ticket (never by rewriting the ticket's `notes`, which the merge
- * protects), for every merge that updated or preserved a field.
+ * protects), for every merge that updated a field. As in the seed, the note goes with an update:
+ * a merge that only kept HaloPSA's values (a record seen before, another provider's label) has
+ * nothing new to tell the salesperson, and an identical re-import must cost no HaloPSA call.
  *
  * Called by the import pass once HaloPSA has taken the batch's updates, with the audit entries
  * of its merges; every note of the pass goes in one Actions POST (100 per POST). Notes are
@@ -50,7 +52,9 @@ export async function writeMergeNotes(
       if (prev.state === "pending") resend.push(prev);
       continue;
     }
-    fresh.push({ ...c, state: "pending", haloActionId: null, updatedAt: at });
+    if (!c.updated) continue;
+    const { updated: _, ...row } = c;
+    fresh.push({ ...row, state: "pending", haloActionId: null, updatedAt: at });
   }
   if (fresh.length === 0 && resend.length === 0) return [];
 
@@ -102,9 +106,15 @@ interface NoteCandidate {
   ticketId: number;
   digest: string;
   note: string;
+  /** Whether the merge updated a field: only then is a new note written. */
+  updated: boolean;
 }
 
-/** The merges worth a note: ones that updated or preserved a field, on a known ticket. */
+/**
+ * Every merge on a known ticket: the ones that updated a field may earn a note; the others are
+ * still looked up, because a re-delivered chunk whose update already committed updates nothing
+ * the second time, yet may carry a note its first run left pending.
+ */
 async function noteCandidates(
   ctx: ImportContext,
   items: readonly WorkItem[],
@@ -125,13 +135,13 @@ async function noteCandidates(
     };
     const updated = strings(detail.fields_updated);
     const preserved = strings(detail.fields_preserved);
-    if (updated.length === 0 && preserved.length === 0) continue;
     const source = typeof detail.source === "string" ? detail.source : it.lead.provenance.source;
     out.push({
       leadId: entry.leadId,
       ticketId,
       digest: await recordDigest(source, it.lead),
       note: mergeNoteText(ctx.now, source, updated, preserved),
+      updated: updated.length > 0,
     });
   }
   return out;

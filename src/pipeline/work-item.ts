@@ -8,6 +8,12 @@ export interface WorkItem {
   /** Submitted indexes; more than one when a batch held the same person twice. */
   indexes: number[];
   lead: CanonicalLead;
+  /**
+   * Each provider's own record when the batch held the person from several (the first of each
+   * source, as the precedence merge takes them); `lead` is then their merge. Stored one per
+   * source, so a later record from one provider merges with the others' own data again.
+   */
+  sourceRecords?: CanonicalLead[];
   score: number;
   dedupKey: DedupKey;
   companyKey: CompanyKey | null;

@@ -34,7 +34,7 @@ const person = (tag: string, i: number) => ({
   website: `batch-${tag}-co${i % 50}.example`,
 });
 
-async function newJob(tag: string) {
+async function newJob(tag: string, { update_existing = true } = {}) {
   const send = vi.spyOn(env.JOBS, "sendBatch").mockResolvedValue(undefined as never);
   const job = await createImportJob(env, {
     kind: "bulk",
@@ -42,7 +42,7 @@ async function newJob(tag: string) {
     records: Array.from({ length: LEADS }, (_, i) => person(tag, i)),
     options: {
       deduplication: true,
-      update_existing: true,
+      update_existing,
       custom_fields: true,
       continue_on_error: true,
     },
@@ -55,10 +55,18 @@ async function newJob(tag: string) {
 
 /** Delivers the job's chunks as one queue batch, as Queues does with max_batch_size ≥ 3. */
 async function deliver(jobId: string, chunks: number[], attempts = 1) {
+  return deliverMany(
+    chunks.map((chunk) => ({ id: `m-${chunk}`, jobId, chunk })),
+    attempts,
+  );
+}
+
+/** Delivers chunks of any jobs as one queue batch. */
+async function deliverMany(refs: { id: string; jobId: string; chunk: number }[], attempts = 1) {
   const batch = createMessageBatch(
     "leadbridge-jobs",
-    chunks.map((chunk) => ({
-      id: `m-${chunk}`,
+    refs.map(({ id, jobId, chunk }) => ({
+      id,
       timestamp: new Date(),
       attempts,
       body: { type: "import.chunk", job_id: jobId, chunk } satisfies JobMessage,
@@ -142,6 +150,42 @@ describe("a queue batch of several chunks", () => {
     expect(done).toMatchObject({ status: "completed", pending: 0, failed: 0 });
     expect(done.by_action).toEqual({ created: LEADS });
     await expectExactlyOnce("one", done);
+  });
+
+  it("imports two jobs of the same people as one run: one create each, no merge afterwards", async () => {
+    // Two uploads of the same 250 people (two syncs of one cron tick) and a third job, of other
+    // people, whose options differ: it shares the batch but not the run.
+    const first = await newJob("pair");
+    const second = await newJob("pair");
+    const other = await newJob("apart", { update_existing: false });
+    const refs = [first, second, other].flatMap((j, n) =>
+      [0, 1, 2].map((chunk) => ({ id: `m-${n}-${chunk}`, jobId: j.id, chunk })),
+    );
+    const before = await calls();
+    const result = await deliverMany(refs);
+    expect(result).toEqual({ acked: refs.map((r) => r.id).sort(), retried: [] });
+    const spent = diff(await calls(), before);
+    // 250 shared people in arrays of 100 (3 POSTs), and the other job's 250 in 3 of their own:
+    // nothing read back, nothing updated, no merge note.
+    expect(spent).toMatchObject({ "POST /api/users": 6, "POST /api/tickets": 6 });
+    expect(spent["GET /api/tickets"]).toBeUndefined();
+    expect(spent["POST /api/actions"]).toBeUndefined();
+    const [a, b, c] = [await job(first.id), await job(second.id), await job(other.id)];
+    for (const j of [a, b, c]) expect(j).toMatchObject({ status: "completed", pending: 0 });
+    expect(a.by_action).toEqual({ created: LEADS });
+    expect(b.by_action).toEqual({ merged: LEADS });
+    expect(c.by_action).toEqual({ created: LEADS });
+    // Each job's items name the same leads, and each person exists once.
+    expect(new Set(b.results.map((r) => r.lead_id))).toEqual(
+      new Set(a.results.map((r) => r.lead_id)),
+    );
+    await expectExactlyOnce("pair", a);
+    const audit = await env.DB.prepare(
+      "SELECT actor FROM audit_log WHERE action = 'lead.created' AND actor LIKE ? LIMIT 1",
+    )
+      .bind(`%${second.id}%`)
+      .first<{ actor: string }>();
+    expect(audit?.actor).toBe(`job:${first.id}+${second.id}`);
   });
 
   it("survives a Worker killed mid-batch: the redelivered batch finishes without a duplicate", async () => {

@@ -151,6 +151,32 @@ describe("merge notes", () => {
     expect(await notesOn(first.body.halopsa.ticket_id)).toHaveLength(1);
   });
 
+  it("says nothing, and calls HaloPSA for nothing, on an identical re-import", async () => {
+    const first = await sync(person(50));
+    expect(first.body.action).toBe("created");
+    const before = await tenant.stats();
+    const again = await sync(person(50));
+    const after = await tenant.stats();
+    expect(again.body.action).toBe("preserved");
+    expect(again.body.fields_updated).toEqual([]);
+    // The ticket's details are LeadBridge's own dated creation note, not a manual edit.
+    expect(again.body.fields_preserved).toEqual([]);
+    expect(after.requests_total - before.requests_total).toBe(0);
+    expect(await notesOn(first.body.halopsa.ticket_id)).toHaveLength(0);
+  });
+
+  it("notes an update, not a merge that only kept HaloPSA's values", async () => {
+    const first = await sync(person(51));
+    await halo.post("Users", [{ id: first.body.halopsa.user_id, title: "Head of Notes" }]);
+    const before = await tenant.stats();
+    const kept = await sync({ ...person(51), title: "Senior Analyst" });
+    const after = await tenant.stats();
+    expect(kept.body.action).toBe("preserved");
+    expect(kept.body.fields_preserved).toContain("user.title");
+    expect(posts(before, after, "POST /api/actions")).toBe(0);
+    expect(await notesOn(first.body.halopsa.ticket_id)).toHaveLength(0);
+  });
+
   it("never fails the import when the note cannot be written", async () => {
     const first = await sync(person(30));
     const { config } = await loadConfig(database(env.DB));
