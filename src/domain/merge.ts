@@ -263,12 +263,19 @@ export function smartMerge(input: MergeInput): MergeResult {
   }
 
   const updates: FieldMap = {};
-  for (const dec of decisions) if (dec.action === "update") updates[dec.field] = dec.incoming;
+  const fieldsUpdated: string[] = [];
+  const fieldsPreserved: string[] = [];
+  for (const dec of decisions) {
+    if (dec.action === "update") {
+      updates[dec.field] = dec.incoming;
+      fieldsUpdated.push(dec.field);
+    } else if (dec.action === "preserve") fieldsPreserved.push(dec.field);
+  }
   return {
     decisions,
     updates,
-    fields_updated: decisions.filter((x) => x.action === "update").map((x) => x.field),
-    fields_preserved: decisions.filter((x) => x.action === "preserve").map((x) => x.field),
+    fields_updated: fieldsUpdated,
+    fields_preserved: fieldsPreserved,
     manual_work_detected: manual,
     stage_advanced: stageAdvanced,
   };

@@ -9,11 +9,16 @@ export function websiteToDomain(value: unknown): string | null {
   if (typeof value !== "string") return null;
   let s = nfc(value).trim().toLowerCase();
   if (s === "") return null;
-  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^\/\//, "");
-  s = s.split(/[/?#\\]/)[0] ?? "";
-  const at = s.lastIndexOf("@");
-  if (at >= 0) s = s.slice(at + 1);
-  s = s.replace(/:\d*$/, "").replace(/\.+$/, "");
+  if (PLAIN_DOMAIN.test(s)) {
+    // A bare name ("www.acme.example"): no scheme, path, credentials or port to strip.
+    s = s.replace(/\.+$/, "");
+  } else {
+    s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^\/\//, "");
+    s = s.split(/[/?#\\]/)[0] ?? "";
+    const at = s.lastIndexOf("@");
+    if (at >= 0) s = s.slice(at + 1);
+    s = s.replace(/:\d*$/, "").replace(/\.+$/, "");
+  }
   s = s.replace(/^www\d*\./, "");
   if (!isPlausibleDomain(s)) return null;
   return s;
