@@ -12,8 +12,8 @@ import type { z } from "zod";
  * callers only read it (a provider record's unknown keys, kept as extras, are the caller's own
  * values under zod too). A loose object's keys keep the caller's order (zod lists the known keys
  * first); a strict-shape (`z.object`) value passes only when its keys already appear in the
- * schema's order, so its data is exactly zod's. test/domain/fast-paths.test.ts compares both on
- * random inputs.
+ * schema's order, so its data is exactly zod's. test/domain/fast-paths-core.test.ts compares
+ * both on random inputs.
  */
 export function safeParseFast<T extends z.ZodType>(
   schema: T,
@@ -176,8 +176,10 @@ function compile(schema: z.ZodType): Check | null {
       if (def.discriminator !== undefined) return null;
       const options: Check[] = [];
       for (const o of def.options ?? []) {
-        // A stripping object in a union could be zod's pick with keys removed: not modelled.
-        if (strips(o)) return null;
+        // zod takes the first option that accepts; with objects in the options that could be
+        // one whose output differs from the option this check finds. Only scalars and arrays
+        // of them, whose output is the value itself whichever option takes it.
+        if (!valueOption(o)) return null;
         const c = compile(o);
         if (c === null) return null;
         options.push(c);
@@ -210,12 +212,13 @@ function compile(schema: z.ZodType): Check | null {
   }
 }
 
-/** True for `z.object` (unknown keys dropped), through optional/nullable wrappers. */
-function strips(schema: z.ZodType): boolean {
+/** A schema made of scalars, `unknown` and arrays of those, through optional/nullable. */
+function valueOption(schema: z.ZodType): boolean {
+  if (scalarKinds(schema) !== null) return true;
   const def = defOf(schema);
   if ((def.type === "optional" || def.type === "nullable") && def.innerType !== undefined)
-    return strips(def.innerType);
-  return def.type === "object" && def.catchall === undefined;
+    return valueOption(def.innerType);
+  return def.type === "array" && def.element !== undefined && valueOption(def.element);
 }
 
 function compileObject(def: Def): Check | null {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/min";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { isAllCaps, isAllLower } from "../../src/domain/cleanse/case";
 import { foldForKey } from "../../src/domain/cleanse/company";
 import { toAsciiDomain } from "../../src/domain/cleanse/email";
@@ -333,6 +334,22 @@ describe("safeParseFast", () => {
         expect(fast.data).toStrictEqual(slow.data);
         expect(JSON.stringify(fast.data)).toBe(JSON.stringify(slow.data));
       } else expect(fast.error?.issues).toEqual(slow.error?.issues);
+    }
+  });
+
+  it("leaves unions of objects, defaults and transforms to zod", () => {
+    const cases: [z.ZodType, unknown][] = [
+      [z.union([z.object({ a: z.string() }), z.looseObject({ a: z.string() })]), { a: "x", b: 1 }],
+      [z.object({ a: z.string().default("d") }), {}],
+      [z.object({ a: z.string().transform((v) => v.toUpperCase()) }), { a: "x" }],
+      [z.object({ a: z.number().int() }), { a: 1.5 }],
+      [z.array(z.object({ a: z.string() })), [{ a: "x", extra: 1 }]],
+    ];
+    for (const [schema, value] of cases) {
+      const fast = safeParseFast(schema, value);
+      const slow = schema.safeParse(value);
+      expect(fast.success).toBe(slow.success);
+      expect(JSON.stringify(fast.data)).toBe(JSON.stringify(slow.data));
     }
   });
 

@@ -31,11 +31,11 @@ export interface Phone {
 
 /**
  * A North American (NANP, +1) number written in one of the usual ways — "+1 415 555 1000",
- * "+14155551000", "(415) 555-1000", "415.555.1000" — with an area code of 2–9: ten national
+ * "+14155551000", "(415) 555-1000", "415.555.1000" — with an area code starting 2–9: ten national
  * digits. libphonenumber accepts every such number as possible (each NANP country's `min`
  * metadata allows 10 digits, and no national prefix is stripped from a number not starting
  * with 1), so its E.164 form is "+1" and the digits. Skipping the parser here is the same
- * result for a fraction of the cost (test/domain/fast-paths.test.ts checks every area code
+ * result for a fraction of the cost (test/domain/fast-paths-core.test.ts checks every area code
  * against libphonenumber); anything else, extensions included, still goes through it.
  */
 const NANP = /^(\+1[ .-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[ .-]?(\d{3})[ .-]?(\d{4})$/;
