@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, like, lt, sql } from "drizzle-orm";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
-import { type JobItemStatus, jobItems, jobs } from "./schema";
+import { auditLog, type JobItemStatus, jobItems, jobs } from "./schema";
 
 export type JobRow = typeof jobs.$inferSelect;
 export type JobItemRow = typeof jobItems.$inferSelect;
@@ -118,6 +118,46 @@ export async function jobCounts(db: Db, jobId: string): Promise<JobCounts> {
     if (r.action) counts.byAction[r.action] = (counts.byAction[r.action] ?? 0) + r.n;
   }
   return counts;
+}
+
+/**
+ * Of `leadIds`, the leads this job created in a run that was cut short before it recorded its
+ * items (throttled or crashed: creates and their audit entries commit array by array, the items
+ * at the end), so the resumed run finds them already written. The audit log names every job of
+ * the run that created a lead; leads another item of the job already reports as created are
+ * left out, so each creation is counted once.
+ */
+export async function leadsCreatedByJob(
+  db: Db,
+  jobId: string,
+  leadIds: readonly string[],
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunk([...new Set(leadIds)], 90)) {
+    const created = await db
+      .select({ leadId: auditLog.leadId })
+      .from(auditLog)
+      .where(
+        and(
+          inArray(auditLog.leadId, part),
+          inArray(auditLog.action, ["lead.created", "lead.recreated"]),
+          like(auditLog.actor, `job:%${jobId}%`),
+        ),
+      );
+    for (const r of created) if (r.leadId) out.add(r.leadId);
+    const reported = await db
+      .select({ leadId: jobItems.leadId })
+      .from(jobItems)
+      .where(
+        and(
+          eq(jobItems.jobId, jobId),
+          inArray(jobItems.leadId, part),
+          eq(jobItems.action, "created"),
+        ),
+      );
+    for (const r of reported) if (r.leadId) out.delete(r.leadId);
+  }
+  return out;
 }
 
 export function updateItemStatement(

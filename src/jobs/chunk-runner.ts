@@ -4,6 +4,7 @@ import {
   chunkItems,
   findJob,
   jobCounts,
+  leadsCreatedByJob,
   markChunksDue,
   updateItemStatement,
   updateJob,
@@ -222,8 +223,9 @@ async function record(
   const db = database(env.DB);
   const at = now.toISOString();
   const statements = [];
+  const resumed = await createdEarlier(db, jobId, byIndex);
   for (const [idx, list] of byIndex) {
-    const primary = list.find((o) => o.action !== "rejected" && o.action !== "failed") ?? list[0];
+    const primary = primaryOf(list);
     if (!primary) continue;
     if (list.some((o) => o.action === "deferred")) continue;
     const failed = primary.action === "failed";
@@ -232,10 +234,12 @@ async function record(
       statements.push(updateItemStatement(db, jobId, idx, { error: describe(primary) }));
       continue;
     }
+    const action =
+      primary.lead_id !== null && resumed.delete(primary.lead_id) ? "created" : primary.action;
     statements.push(
       updateItemStatement(db, jobId, idx, {
         status: failed ? "failed" : "done",
-        action: primary.action,
+        action,
         leadId: primary.lead_id,
         result: list,
         error: failed || primary.action === "rejected" ? describe(primary) : null,
@@ -245,6 +249,33 @@ async function record(
   }
   await runBatch(db, statements);
 }
+
+/**
+ * Leads this job created in an earlier run of these chunks that was cut short before recording
+ * them: the resumed run finds them written and would report "preserved". Their first item is
+ * recorded as "created" instead (the caller takes each lead out of the set as it uses it), so a
+ * throttled import reports what it did.
+ */
+async function createdEarlier(
+  db: ReturnType<typeof database>,
+  jobId: string,
+  byIndex: Map<number, ImportOutcome[]>,
+): Promise<Set<string>> {
+  const candidates: string[] = [];
+  for (const list of byIndex.values()) {
+    const o = primaryOf(list);
+    if (o?.lead_id && RESUMABLE.has(o.action)) candidates.push(o.lead_id);
+  }
+  return candidates.length > 0 ? leadsCreatedByJob(db, jobId, candidates) : new Set();
+}
+
+/** The outcome an item is recorded by: its lead's, when one of its outcomes has one. */
+function primaryOf(list: ImportOutcome[]): ImportOutcome | undefined {
+  return list.find((o) => o.action !== "rejected" && o.action !== "failed") ?? list[0];
+}
+
+/** What a resumed run reports for a lead its earlier run already wrote. */
+const RESUMABLE = new Set<string>(["preserved", "updated"]);
 
 /** Marks the job finished once no lead is pending; totals come from the items themselves. */
 export async function finish(env: Env, jobId: string, now: Date): Promise<ChunkResult> {

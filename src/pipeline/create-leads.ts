@@ -1,21 +1,16 @@
 import type { AuditEntry } from "../db/audit";
 import type { Statement } from "../db/batch";
-import {
-  type CompanyRow,
-  findCompaniesByIds,
-  haloIdFloors,
-  type LeadRow,
-  replaceListsStatements,
-  saveSourceStatement,
-} from "../db/leads-repo";
+import { type CompanyRow, findCompaniesByIds, haloIdFloors, type LeadRow } from "../db/leads-repo";
 import { newId } from "../ids";
 import type { RunClaims } from "./claims";
 import type { ImportContext } from "./context";
+import { completionStatements } from "./create-complete";
 import { createdResult, failedAudit, failedOutcomes } from "./create-outcomes";
-import { createCompanies, createPeople, type Pending } from "./create-phases";
+import { createCompanies, createPeople } from "./create-phases";
 import type { HaloRecordUpdate } from "./halo-port";
 import type { ImportOutcome } from "./outcome";
 import { buildPayloads } from "./payloads";
+import type { Pending } from "./pending";
 import type { WorkItem } from "./work-item";
 import { LEASE_LOST } from "./write-pending";
 
@@ -68,19 +63,11 @@ export async function createLeads(
       audit.push(failedAudit(ctx, p, p.failed));
       continue;
     }
-    statements.push(
-      ...(p.item.sourceRecords ?? [p.item.lead]).map((record) =>
-        saveSourceStatement(ctx.db, {
-          leadId: p.row.id,
-          source: record.provenance.source,
-          record,
-          receivedAt: at,
-        }),
-      ),
-      ...replaceListsStatements(ctx.db, p.row.id, p.built.lists, at),
-    );
     const result = createdResult(ctx, p);
     outcomes.push(...result.outcomes);
+    // Completed with its ticket (create-phases.ts) unless the ticket was there before this run.
+    if (p.completed) continue;
+    statements.push(...completionStatements(ctx, p, at, { withAudit: false }));
     audit.push(result.audit);
   }
   return { outcomes, audit, statements, updateError, busy };

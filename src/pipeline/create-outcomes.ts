@@ -1,9 +1,9 @@
 import type { AuditEntry } from "../db/audit";
 import { SOURCE_LABELS } from "../domain/lead";
 import type { ImportContext } from "./context";
-import type { Pending } from "./create-phases";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
 import { buildPayloads } from "./payloads";
+import type { Pending } from "./pending";
 import type { WorkItem } from "./work-item";
 import type { Failure } from "./write-pending";
 

@@ -1,28 +1,12 @@
 import type { Statement } from "../db/batch";
 import { runBatch } from "../db/batch";
-import {
-  type CompanyRow,
-  type HaloIdFloors,
-  type LeadRow,
-  updateCompanyStatement,
-  updateLeadStatement,
-} from "../db/leads-repo";
+import { type HaloIdFloors, updateCompanyStatement, updateLeadStatement } from "../db/leads-repo";
 import type { RunClaims } from "./claims";
 import type { ImportContext } from "./context";
+import { completionStatements } from "./create-complete";
 import type { CreateOptions, HaloPort, HaloRecordUpdate } from "./halo-port";
-import type { LeadPayloads } from "./payloads";
-import type { WorkItem } from "./work-item";
+import type { Pending } from "./pending";
 import { type Failure, phase } from "./write-pending";
-
-/** One new (or resumed) person on their way into HaloPSA. */
-export interface Pending {
-  item: WorkItem;
-  row: LeadRow;
-  /** Shared by every pending person of the company (one object per company row). */
-  company: CompanyRow;
-  built: LeadPayloads;
-  failed: Failure | null;
-}
 
 /**
  * One HaloPSA entity's create phase. Clients and sites are created once per company (the
@@ -41,8 +25,8 @@ interface Step {
     opts: CreateOptions,
     extra: HaloRecordUpdate[],
   ) => Promise<number[]>;
-  /** Stores the new id on the row in memory and returns the D1 statement that records it. */
-  save: (ctx: ImportContext, p: Pending, id: number | null, at: string) => Statement;
+  /** Stores the new id on the row in memory and returns the D1 statements that record it. */
+  save: (ctx: ImportContext, p: Pending, id: number | null, at: string) => Statement[];
 }
 
 const clientStep: Step = {
@@ -59,12 +43,14 @@ const clientStep: Step = {
     const c = p.company;
     c.haloClientId = id;
     c.written = { ...c.written, ...pick(p.built.companyFields, "client.") };
-    return updateCompanyStatement(ctx.db, c.id, {
-      haloClientId: id,
-      writePending: false,
-      written: c.written,
-      updatedAt: at,
-    });
+    return [
+      updateCompanyStatement(ctx.db, c.id, {
+        haloClientId: id,
+        writePending: false,
+        written: c.written,
+        updatedAt: at,
+      }),
+    ];
   },
 };
 
@@ -82,12 +68,14 @@ const siteStep: Step = {
     const c = p.company;
     c.haloSiteId = id;
     c.written = { ...c.written, ...pick(p.built.companyFields, "site.") };
-    return updateCompanyStatement(ctx.db, c.id, {
-      haloSiteId: id,
-      writePending: false,
-      written: c.written,
-      updatedAt: at,
-    });
+    return [
+      updateCompanyStatement(ctx.db, c.id, {
+        haloSiteId: id,
+        writePending: false,
+        written: c.written,
+        updatedAt: at,
+      }),
+    ];
   },
 };
 
@@ -113,15 +101,17 @@ const userStep: Step = {
     // What the user now holds, so a later merge does not take it for a manual edit (the ticket
     // phase records the whole person; a ticket kept from before has no ticket phase).
     p.row.written = { ...p.row.written, ...pick(p.built.personFields, "user.") };
-    return updateLeadStatement(ctx.db, p.row.id, {
-      companyId: p.company.id,
-      haloClientId: p.company.haloClientId,
-      haloSiteId: p.company.haloSiteId,
-      haloUserId: id,
-      writePending: false,
-      written: p.row.written,
-      updatedAt: at,
-    });
+    return [
+      updateLeadStatement(ctx.db, p.row.id, {
+        companyId: p.company.id,
+        haloClientId: p.company.haloClientId,
+        haloSiteId: p.company.haloSiteId,
+        haloUserId: id,
+        writePending: false,
+        written: p.row.written,
+        updatedAt: at,
+      }),
+    ];
   },
 };
 
@@ -145,7 +135,7 @@ const ticketStep: Step = {
     ),
   save: (ctx, p, id, at) => {
     p.row.haloTicketId = id;
-    return updateLeadStatement(ctx.db, p.row.id, {
+    const saved = updateLeadStatement(ctx.db, p.row.id, {
       haloTicketId: id,
       writePending: false,
       canonical: p.item.lead,
@@ -154,6 +144,12 @@ const ticketStep: Step = {
       written: p.built.personFields,
       updatedAt: at,
     });
+    if (id === null) return [saved];
+    // The person is complete with the ticket: its sources, lists, audit entry and webhook event
+    // commit with the ticket id, so a run cut short after this array (a full window, a crash)
+    // loses none of them, and the resumed run finds the person finished.
+    p.completed = true;
+    return [saved, ...completionStatements(ctx, p, at)];
   },
 };
 
@@ -200,7 +196,7 @@ async function runStep(
       save: (part, ids) =>
         runBatch(
           ctx.db,
-          part.map((p, i) => {
+          part.flatMap((p, i) => {
             step.row(p).writePending = false;
             return step.save(ctx, p, ids[i] ?? null, at);
           }),

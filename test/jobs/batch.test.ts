@@ -54,15 +54,20 @@ async function newJob(tag: string, { update_existing = true } = {}) {
 }
 
 /** Delivers the job's chunks as one queue batch, as Queues does with max_batch_size ≥ 3. */
-async function deliver(jobId: string, chunks: number[], attempts = 1) {
+async function deliver(jobId: string, chunks: number[], attempts = 1, resends = false) {
   return deliverMany(
     chunks.map((chunk) => ({ id: `m-${chunk}`, jobId, chunk })),
     attempts,
+    resends,
   );
 }
 
 /** Delivers chunks of any jobs as one queue batch. */
-async function deliverMany(refs: { id: string; jobId: string; chunk: number }[], attempts = 1) {
+async function deliverMany(
+  refs: { id: string; jobId: string; chunk: number }[],
+  attempts = 1,
+  resends = false,
+) {
   const batch = createMessageBatch(
     "leadbridge-jobs",
     refs.map(({ id, jobId, chunk }) => ({
@@ -73,11 +78,15 @@ async function deliverMany(refs: { id: string; jobId: string; chunk: number }[],
     })),
   );
   const ctx = createExecutionContext();
-  // Re-sends (a throttle, busy people) are not expected here; fail loudly if one happens.
-  const sends = vi.spyOn(env.JOBS, "sendBatch");
+  // Re-sends (a throttle, busy people) are not expected unless the test says so; fail loudly
+  // if one happens. When expected, they are swallowed: the test delivers again itself.
+  const sends = resends
+    ? vi.spyOn(env.JOBS, "sendBatch").mockResolvedValue(undefined as never)
+    : vi.spyOn(env.JOBS, "sendBatch");
   await worker.queue(batch as MessageBatch<JobMessage>, env, ctx);
   const result = await getQueueResult(batch, ctx);
-  expect(sends).not.toHaveBeenCalled();
+  if (resends) expect(sends).toHaveBeenCalled();
+  else expect(sends).not.toHaveBeenCalled();
   sends.mockRestore();
   return {
     acked: [...result.explicitAcks].sort(),
@@ -230,6 +239,46 @@ describe("a queue batch of several chunks", () => {
     expect(done).toMatchObject({ status: "completed", pending: 0, failed: 0 });
     expect(done.by_action).toEqual({ created: LEADS });
     await expectExactlyOnce("kill", done);
+  });
+
+  it("reports leads a cut-short run created as created when the batch resumes", async () => {
+    const created = await newJob("resume");
+    let ticketPosts = 0;
+    let full = false;
+    // The first array of tickets lands and is recorded (100 leads complete, with their audit
+    // entries), then HaloPSA's window is full: the run stops before the job's items are written
+    // and every chunk is re-sent to wait for the window.
+    const throttle = interceptGate(async (request, send) => {
+      if (full) return { kind: "throttled", retryAfterMs: 1_000, reason: "window" };
+      const result = await send();
+      if (request.method === "POST" && request.path === "/api/Tickets" && ++ticketPosts === 1)
+        full = true;
+      return result;
+    });
+    try {
+      const first = await deliver(created.id, [0, 1, 2], 1, true);
+      expect(first).toEqual({ acked: ["m-0", "m-1", "m-2"], retried: [] });
+    } finally {
+      throttle.mockRestore();
+    }
+    expect((await job(created.id)).pending).toBe(LEADS);
+    const again = await deliver(created.id, [0, 1, 2], 2);
+    expect(again).toEqual({ acked: ["m-0", "m-1", "m-2"], retried: [] });
+    const done = await job(created.id);
+    expect(done).toMatchObject({ status: "completed", pending: 0, failed: 0 });
+    // Not "created: 150, preserved: 100": the job created every one of them.
+    expect(done.by_action).toEqual({ created: LEADS });
+    await expectExactlyOnce("resume", done);
+    // Each creation is audited once, with its lead.created event, the cut-short run's too.
+    const mine = "SELECT lead_id FROM job_items WHERE job_id = ?1";
+    for (const sql of [
+      `SELECT count(*) AS n FROM audit_log WHERE action = 'lead.created' AND lead_id IN (${mine})`,
+      `SELECT count(*) AS n FROM webhook_events WHERE type = 'lead.created'
+         AND json_extract(payload, '$.data.lead_id') IN (${mine})`,
+    ]) {
+      const row = await env.DB.prepare(sql).bind(created.id).first<{ n: number }>();
+      expect(row?.n).toBe(LEADS);
+    }
   });
 
   it("retries only the message whose records HaloPSA failed, and acks the others", async () => {
