@@ -5,8 +5,9 @@
 // Per submitted record, timed:
 //   prepare    normaliseRecord (provider shape → canonical lead, every cleansing rule), quality
 //              score, dedup key, company key, suppression keys (pipeline/prepare.ts);
-//   merge      the stored record of another provider read back through CanonicalLeadSchema (as
-//              merge-leads.ts `combine` does with D1's JSON), precedence merge, HaloPSA payloads
+//   merge      the stored record of another provider read back through CanonicalLeadSchema and
+//              merged by precedence (pipeline/combine.ts, as merge-leads.ts does with D1's JSON),
+//              HaloPSA payloads
 //              and lists (buildPayloads), the smart merge against what LeadBridge last wrote,
 //              and the import decision (decideImport).
 // Every lead is treated as a merge (the expensive case); the stored records and last-written
@@ -14,9 +15,9 @@
 import { defaultConfig } from "../../src/config/schema";
 import { decideImport } from "../../src/domain/decision";
 import type { FieldMap } from "../../src/domain/halo-mapping";
-import { type CanonicalLead, CanonicalLeadSchema } from "../../src/domain/lead";
+import type { CanonicalLead } from "../../src/domain/lead";
 import { smartMerge } from "../../src/domain/merge";
-import { mergeByPrecedence } from "../../src/domain/precedence";
+import { combine } from "../../src/pipeline/combine";
 import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/options";
 import { buildPayloads } from "../../src/pipeline/payloads";
 import { prepareRecord } from "../../src/pipeline/prepare";
@@ -53,6 +54,7 @@ const ticket = {
 
 /** What D1 holds for a person before this record arrives: another provider's stored record. */
 interface Stored {
+  source: string;
   record: unknown;
   written: FieldMap;
 }
@@ -63,7 +65,11 @@ function storedFor(lead: CanonicalLead, score: number, key: string): Stored {
   other.provenance.source = lead.provenance.source === "apollo" ? "hunter" : "apollo";
   other.person.title = `${lead.person.title ?? "Manager"} (previous)`;
   const built = buildPayloads(other, score, { leadId: key, companyKey: key }, config, options, now);
-  return { record: JSON.parse(JSON.stringify(other)), written: built.personFields };
+  return {
+    source: other.provenance.source,
+    record: JSON.parse(JSON.stringify(other)),
+    written: built.personFields,
+  };
 }
 
 function prepareAll(records: CoreInput["records"]): number {
@@ -93,9 +99,7 @@ function fullPath(
         continue;
       }
       const s = stored.get(p.dedupKey.value);
-      const parsed = s === undefined ? null : CanonicalLeadSchema.safeParse(s.record);
-      const others = parsed?.success ? [parsed.data] : [];
-      const lead = mergeByPrecedence([p.lead, ...others])?.lead ?? p.lead;
+      const lead = combine(p.lead, undefined, s === undefined ? [] : [s]);
       const built = buildPayloads(
         lead,
         p.score,

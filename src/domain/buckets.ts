@@ -138,6 +138,9 @@ const DEPARTMENT_RULES: [RegExp, Department][] = [
   [/support|customer|service|success/, "Customer Support"],
 ];
 
+/** The rules a title is read by: all but "Executive", which the title tests above decide. */
+const TITLE_DEPARTMENT_RULES = DEPARTMENT_RULES.slice(1);
+
 /**
  * Primary department (seed: "Primary department identification"): the first provider department
  * that maps, else derived from the title; anything unrecognised → "Other".
@@ -157,7 +160,7 @@ export function department(
     if (/\b(cfo)\b/.test(t)) return "Finance";
     if (/\b(coo)\b/.test(t)) return "Operations";
     if (/\b(cmo)\b/.test(t)) return "Marketing";
-    for (const [re, label] of DEPARTMENT_RULES.slice(1)) if (re.test(t)) return label;
+    for (const [re, label] of TITLE_DEPARTMENT_RULES) if (re.test(t)) return label;
   }
   return departments.length > 0 ? "Other" : null;
 }

@@ -8,6 +8,7 @@ import {
 } from "./buckets";
 import { stripLegalForm } from "./cleanse/company";
 import type { Phone } from "./cleanse/phone";
+import { isoString } from "./iso-time";
 import { type CanonicalLead, formatAddress, SOURCE_LABELS } from "./lead";
 
 /**
@@ -205,11 +206,9 @@ export function customFieldValues(
   out.location_hq = formatAddress(c.hq);
 
   const clean: Partial<Record<CustomFieldKey, CustomFieldValue>> = {};
-  for (const [k, v] of Object.entries(out) as [
-    CustomFieldKey,
-    CustomFieldValue | null | undefined,
-  ][]) {
-    if (v !== null && v !== undefined) clean[k] = v;
+  for (const k in out) {
+    const v = out[k as CustomFieldKey];
+    if (v !== null && v !== undefined) clean[k as CustomFieldKey] = v;
   }
   return clean;
 }
@@ -244,6 +243,7 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
   const directPhone = p.phones.find((x) => x.type !== "mobile");
   const mobile = p.phones.find((x) => x.type === "mobile");
   const personName = p.full_name ?? p.email ?? "Unknown";
+  const location = formatAddress(p.location);
 
   const clientNotes = join(
     [
@@ -263,19 +263,19 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
       p.departments.length > 0 && `Department: ${p.departments.join(", ")}`,
       directPhone && `Phone type: ${directPhone.type}`,
       p.last_name_obfuscated && `Surname (masked by provider): ${p.last_name_obfuscated}`,
-      formatAddress(p.location) && `Location: ${formatAddress(p.location)}`,
+      location && `Location: ${location}`,
     ],
     "\n",
   );
 
   const custom = customFieldValues(lead, { suppressed: ctx.suppressed });
   const ids = ctx.halopsa.custom_fields;
-  const customfields = ctx.halopsa.custom_fields_enabled
-    ? (Object.entries(custom) as [CustomFieldKey, CustomFieldValue][]).map(([k, value]) => ({
-        id: ids[k],
-        value,
-      }))
-    : [];
+  const customfields: { id: number; value: CustomFieldValue }[] = [];
+  if (ctx.halopsa.custom_fields_enabled)
+    for (const k in custom) {
+      const key = k as CustomFieldKey;
+      customfields.push({ id: ids[key], value: custom[key] as CustomFieldValue });
+    }
 
   const summaryName = join([p.first_name, p.last_name], " ") ?? personName;
   return {
@@ -308,7 +308,7 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
     }),
     ticket: {
       summary: `${summaryName} - ${companyName}`,
-      details: `Lead imported from ${label} on ${ctx.now.toISOString()} (data quality ${ctx.qualityScore}/100)`,
+      details: `Lead imported from ${label} on ${isoString(ctx.now)} (data quality ${ctx.qualityScore}/100)`,
       tickettype_id: lc.ticket_type_id,
       status_id: lc.statuses.new_lead,
       priority_id: lc.priority_id,
@@ -332,23 +332,56 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
 export type FieldMap = Record<string, CustomFieldValue | null | undefined>;
 
 export function flattenPayloads(p: HaloPayloads): FieldMap {
-  const out: FieldMap = {};
-  const put = (entity: HaloEntity, obj: object) => {
-    for (const k in obj) {
-      if (k === "customfields" || k === "tags" || k.endsWith("_id")) continue;
-      const v = (obj as Record<string, unknown>)[k];
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-        out[`${entity}.${k}`] = v;
-      }
+  const { company, person } = flattenPayloadParts(p);
+  return { ...company, ...person };
+}
+
+/**
+ * `flattenPayloads` split by owner: the company's fields (client and site) and the person's
+ * (user and ticket), each in the order `flattenPayloads` lists them.
+ */
+export function flattenPayloadParts(p: HaloPayloads): { company: FieldMap; person: FieldMap } {
+  const company: FieldMap = {};
+  const person: FieldMap = {};
+  putFields("client", p.client, company);
+  putFields("site", p.site, company);
+  putFields("user", p.user, person);
+  putFields("ticket", p.ticket, person);
+  person["ticket.tickettype_id"] = p.ticket.tickettype_id;
+  person["ticket.status_id"] = p.ticket.status_id;
+  person["ticket.priority_id"] = p.ticket.priority_id;
+  for (const k in p.custom) person[fieldKey("ticket.cf", k)] = p.custom[k as CustomFieldKey];
+  // Built key by key, a map of this many fields ends up in V8's slow dictionary mode; a spread
+  // copy is a fast-mode object, which the merge reads and lists several times per lead.
+  return { company: { ...company }, person: { ...person } };
+}
+
+function putFields(entity: HaloEntity, obj: object, out: FieldMap): void {
+  for (const k in obj) {
+    if (k === "customfields" || k === "tags" || k.endsWith("_id")) continue;
+    const v = (obj as Record<string, unknown>)[k];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      out[fieldKey(entity, k)] = v;
     }
-  };
-  put("client", p.client);
-  put("site", p.site);
-  put("user", p.user);
-  put("ticket", p.ticket);
-  out["ticket.tickettype_id"] = p.ticket.tickettype_id;
-  out["ticket.status_id"] = p.ticket.status_id;
-  out["ticket.priority_id"] = p.ticket.priority_id;
-  for (const k in p.custom) out[`ticket.cf.${k}`] = p.custom[k as CustomFieldKey];
-  return out;
+  }
+}
+
+/**
+ * "entity.field" names, each made once: these maps are built for every lead, and a key
+ * assembled afresh every time would be hashed and interned every time. Bounded: the payload
+ * properties and custom-field keys are fixed sets.
+ */
+const FIELD_KEYS = new Map<string, Map<string, string>>();
+function fieldKey(prefix: string, field: string): string {
+  let byField = FIELD_KEYS.get(prefix);
+  if (byField === undefined) {
+    byField = new Map();
+    FIELD_KEYS.set(prefix, byField);
+  }
+  let key = byField.get(field);
+  if (key === undefined) {
+    key = `${prefix}.${field}`;
+    if (byField.size < 256) byField.set(field, key);
+  }
+  return key;
 }

@@ -63,11 +63,22 @@ export function assignLists(
   else if (score >= rules.warm_min_score) lists.push("warm_leads");
   else lists.push("cold_leads");
 
-  const haystack = [lead.company.industry, ...lead.company.industries, ...lead.company.keywords]
-    .filter((s): s is string => s !== null)
-    .map((s) => s.toLowerCase());
-  for (const [listId, words] of Object.entries(rules.industries)) {
-    if (words.some((w) => haystack.some((h) => h.includes(w.toLowerCase())))) lists.push(listId);
+  const haystack: string[] = [];
+  if (lead.company.industry !== null) haystack.push(lead.company.industry.toLowerCase());
+  // Typed as strings; a null that slipped into stored data is skipped, as it always was.
+  for (const s of lead.company.industries) if (s !== null) haystack.push(s.toLowerCase());
+  for (const s of lead.company.keywords) if (s !== null) haystack.push(s.toLowerCase());
+  // Own keys in order, as Object.entries lists them, without building the pairs.
+  const industries = rules.industries;
+  for (const listId in industries) {
+    if (!Object.hasOwn(industries, listId)) continue;
+    for (const w of industries[listId] ?? []) {
+      const word = w.toLowerCase();
+      if (haystack.some((h) => h.includes(word))) {
+        lists.push(listId);
+        break;
+      }
+    }
   }
 
   const employees = leadEmployeeCount(lead);

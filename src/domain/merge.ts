@@ -135,7 +135,9 @@ const isEmpty = (v: unknown) =>
   v === null || v === undefined || (typeof v === "string" && v.trim() === "");
 const norm = (v: unknown) => (isEmpty(v) ? "" : String(v).trim());
 /** Equal as the merge compares values: trimmed, ignoring letter case, empty as empty. */
-export const same = (a: unknown, b: unknown) => norm(a).toLowerCase() === norm(b).toLowerCase();
+export const same = (a: unknown, b: unknown) =>
+  // Identical values compare equal under any normalisation; the common case costs no copy.
+  a === b || norm(a).toLowerCase() === norm(b).toLowerCase();
 
 /** Lead ticket in "New Lead" or "Researching" with the lead ticket type: still mergeable. */
 export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): boolean {
@@ -146,11 +148,37 @@ export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): b
   );
 }
 
+/**
+ * Every field of either map, once, sorted. Leads of one import carry a handful of field sets,
+ * so recent answers are kept (a few, most recent first) and reused when both maps list the same
+ * keys in the same order: the union and its sort are the same then.
+ */
+interface FieldOrder {
+  incoming: string[];
+  current: string[];
+  fields: readonly string[];
+}
+const recentOrders: FieldOrder[] = [];
+const RECENT_ORDERS = 8;
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function fieldOrder(incoming: FieldMap, current: FieldMap): readonly string[] {
+  const inKeys = Object.keys(incoming);
+  const curKeys = Object.keys(current);
+  for (const o of recentOrders)
+    if (sameKeys(o.incoming, inKeys) && sameKeys(o.current, curKeys)) return o.fields;
+  const fields = [...new Set([...inKeys, ...curKeys])].sort();
+  recentOrders.unshift({ incoming: inKeys, current: curKeys, fields });
+  if (recentOrders.length > RECENT_ORDERS) recentOrders.pop();
+  return fields;
+}
+
 export function smartMerge(input: MergeInput): MergeResult {
   const stageAdvanced = isStageAdvanced(input.ticket, input.lifecycle);
-  const fields = [
-    ...new Set([...Object.keys(input.incoming), ...Object.keys(input.current)]),
-  ].sort();
+  const fields = fieldOrder(input.incoming, input.current);
   const decisions: FieldDecision[] = [];
   let manual = stageAdvanced;
 
@@ -235,12 +263,19 @@ export function smartMerge(input: MergeInput): MergeResult {
   }
 
   const updates: FieldMap = {};
-  for (const dec of decisions) if (dec.action === "update") updates[dec.field] = dec.incoming;
+  const fieldsUpdated: string[] = [];
+  const fieldsPreserved: string[] = [];
+  for (const dec of decisions) {
+    if (dec.action === "update") {
+      updates[dec.field] = dec.incoming;
+      fieldsUpdated.push(dec.field);
+    } else if (dec.action === "preserve") fieldsPreserved.push(dec.field);
+  }
   return {
     decisions,
     updates,
-    fields_updated: decisions.filter((x) => x.action === "update").map((x) => x.field),
-    fields_preserved: decisions.filter((x) => x.action === "preserve").map((x) => x.field),
+    fields_updated: fieldsUpdated,
+    fields_preserved: fieldsPreserved,
     manual_work_detected: manual,
     stage_advanced: stageAdvanced,
   };

@@ -47,6 +47,16 @@ export function cloneData<T>(value: T): T {
   return out as T;
 }
 
+/** Deep-copies the values of `out` that are still the very objects `base` holds. */
+function uncopied(out: object, base: object): void {
+  const o = out as Record<string, unknown>;
+  const b = base as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== null && typeof v === "object" && v === b[k]) o[k] = cloneData(v);
+  }
+}
+
 type Lead = CanonicalLead;
 
 interface FieldSpec {
@@ -60,20 +70,22 @@ interface FieldSpec {
 const nonEmpty = (v: unknown): boolean =>
   v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
 
-function simple<K extends keyof Lead["person"] | keyof Lead["company"] | keyof Lead["signals"]>(
-  part: "person" | "company" | "signals",
-  key: K,
+/**
+ * A field copied on its own. The accessors are written out per field rather than built from a
+ * (part, key) pair: a property read by a computed key in one shared closure is a slow,
+ * polymorphic lookup, and this runs for every field of every merged lead.
+ */
+function simple<V>(
+  field: string,
   category: PrecedenceCategory,
+  get: (l: Lead) => V,
+  set: (l: Lead, v: V) => void,
 ): FieldSpec {
   return {
-    field: `${part}.${key}`,
+    field,
     category,
-    has: (l) => nonEmpty((l[part] as Record<string, unknown>)[key]),
-    copy: (from, to) => {
-      (to[part] as Record<string, unknown>)[key] = cloneData(
-        (from[part] as Record<string, unknown>)[key],
-      );
-    },
+    has: (l) => nonEmpty(get(l)),
+    copy: (from, to) => set(to, cloneData(get(from))),
   };
 }
 
@@ -90,7 +102,14 @@ const FIELDS: FieldSpec[] = [
       t.person.full_name = f.person.full_name;
     },
   },
-  simple("person", "title", "contactInfo"),
+  simple(
+    "person.title",
+    "contactInfo",
+    (l) => l.person.title,
+    (l, v) => {
+      l.person.title = v;
+    },
+  ),
   {
     field: "person.email",
     category: "emailVerification",
@@ -100,10 +119,38 @@ const FIELDS: FieldSpec[] = [
       t.person.email_status = f.person.email_status;
     },
   },
-  simple("person", "phones", "phoneNumbers"),
-  simple("person", "linkedin_url", "socialMedia"),
-  simple("person", "seniority", "contactInfo"),
-  simple("person", "departments", "contactInfo"),
+  simple(
+    "person.phones",
+    "phoneNumbers",
+    (l) => l.person.phones,
+    (l, v) => {
+      l.person.phones = v;
+    },
+  ),
+  simple(
+    "person.linkedin_url",
+    "socialMedia",
+    (l) => l.person.linkedin_url,
+    (l, v) => {
+      l.person.linkedin_url = v;
+    },
+  ),
+  simple(
+    "person.seniority",
+    "contactInfo",
+    (l) => l.person.seniority,
+    (l, v) => {
+      l.person.seniority = v;
+    },
+  ),
+  simple(
+    "person.departments",
+    "contactInfo",
+    (l) => l.person.departments,
+    (l, v) => {
+      l.person.departments = v;
+    },
+  ),
   {
     field: "person.location",
     category: "contactInfo",
@@ -130,9 +177,30 @@ const FIELDS: FieldSpec[] = [
       t.company.website = f.company.website;
     },
   },
-  simple("company", "phone", "phoneNumbers"),
-  simple("company", "industry", "companyInfo"),
-  simple("company", "industries", "companyInfo"),
+  simple(
+    "company.phone",
+    "phoneNumbers",
+    (l) => l.company.phone,
+    (l, v) => {
+      l.company.phone = v;
+    },
+  ),
+  simple(
+    "company.industry",
+    "companyInfo",
+    (l) => l.company.industry,
+    (l, v) => {
+      l.company.industry = v;
+    },
+  ),
+  simple(
+    "company.industries",
+    "companyInfo",
+    (l) => l.company.industries,
+    (l, v) => {
+      l.company.industries = v;
+    },
+  ),
   {
     field: "company.employee_count",
     category: "companyInfo",
@@ -151,7 +219,14 @@ const FIELDS: FieldSpec[] = [
       t.company.revenue_text = f.company.revenue_text;
     },
   },
-  simple("company", "founded_year", "companyInfo"),
+  simple(
+    "company.founded_year",
+    "companyInfo",
+    (l) => l.company.founded_year,
+    (l, v) => {
+      l.company.founded_year = v;
+    },
+  ),
   {
     field: "company.hq",
     category: "companyInfo",
@@ -161,22 +236,132 @@ const FIELDS: FieldSpec[] = [
       t.company.country_code = f.company.country_code;
     },
   },
-  simple("company", "technologies", "technographics"),
-  simple("company", "description", "companyInfo"),
-  simple("company", "keywords", "companyInfo"),
-  simple("company", "linkedin_url", "socialMedia"),
-  simple("signals", "intent_topics", "companyInfo"),
-  simple("signals", "intent_strength", "companyInfo"),
-  simple("signals", "growth", "companyInfo"),
-  simple("signals", "recent_job_change", "contactInfo"),
-  simple("signals", "email_confidence", "emailVerification"),
-  simple("signals", "accuracy_score", "contactInfo"),
-  simple("signals", "last_seen_at", "contactInfo"),
-  simple("signals", "source_urls", "emailVerification"),
-  simple("signals", "webmail", "emailVerification"),
-  simple("signals", "email_pattern", "emailVerification"),
-  simple("signals", "person_moved", "contactInfo"),
+  simple(
+    "company.technologies",
+    "technographics",
+    (l) => l.company.technologies,
+    (l, v) => {
+      l.company.technologies = v;
+    },
+  ),
+  simple(
+    "company.description",
+    "companyInfo",
+    (l) => l.company.description,
+    (l, v) => {
+      l.company.description = v;
+    },
+  ),
+  simple(
+    "company.keywords",
+    "companyInfo",
+    (l) => l.company.keywords,
+    (l, v) => {
+      l.company.keywords = v;
+    },
+  ),
+  simple(
+    "company.linkedin_url",
+    "socialMedia",
+    (l) => l.company.linkedin_url,
+    (l, v) => {
+      l.company.linkedin_url = v;
+    },
+  ),
+  simple(
+    "signals.intent_topics",
+    "companyInfo",
+    (l) => l.signals.intent_topics,
+    (l, v) => {
+      l.signals.intent_topics = v;
+    },
+  ),
+  simple(
+    "signals.intent_strength",
+    "companyInfo",
+    (l) => l.signals.intent_strength,
+    (l, v) => {
+      l.signals.intent_strength = v;
+    },
+  ),
+  simple(
+    "signals.growth",
+    "companyInfo",
+    (l) => l.signals.growth,
+    (l, v) => {
+      l.signals.growth = v;
+    },
+  ),
+  simple(
+    "signals.recent_job_change",
+    "contactInfo",
+    (l) => l.signals.recent_job_change,
+    (l, v) => {
+      l.signals.recent_job_change = v;
+    },
+  ),
+  simple(
+    "signals.email_confidence",
+    "emailVerification",
+    (l) => l.signals.email_confidence,
+    (l, v) => {
+      l.signals.email_confidence = v;
+    },
+  ),
+  simple(
+    "signals.accuracy_score",
+    "contactInfo",
+    (l) => l.signals.accuracy_score,
+    (l, v) => {
+      l.signals.accuracy_score = v;
+    },
+  ),
+  simple(
+    "signals.last_seen_at",
+    "contactInfo",
+    (l) => l.signals.last_seen_at,
+    (l, v) => {
+      l.signals.last_seen_at = v;
+    },
+  ),
+  simple(
+    "signals.source_urls",
+    "emailVerification",
+    (l) => l.signals.source_urls,
+    (l, v) => {
+      l.signals.source_urls = v;
+    },
+  ),
+  simple(
+    "signals.webmail",
+    "emailVerification",
+    (l) => l.signals.webmail,
+    (l, v) => {
+      l.signals.webmail = v;
+    },
+  ),
+  simple(
+    "signals.email_pattern",
+    "emailVerification",
+    (l) => l.signals.email_pattern,
+    (l, v) => {
+      l.signals.email_pattern = v;
+    },
+  ),
+  simple(
+    "signals.person_moved",
+    "contactInfo",
+    (l) => l.signals.person_moved,
+    (l, v) => {
+      l.signals.person_moved = v;
+    },
+  ),
 ];
+
+const CATEGORIES = Object.keys(DATA_PRECEDENCE) as PrecedenceCategory[];
+const CONTACT_ORDER_REVERSED = [...SOURCE_ORDER.contactInfo].reverse();
+/** Each field's category as an index into CATEGORIES. */
+const FIELD_CATEGORY = FIELDS.map((spec) => CATEGORIES.indexOf(spec.category));
 
 export interface PrecedenceResult {
   lead: CanonicalLead;
@@ -198,26 +383,52 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
 
   const contactOrder = SOURCE_ORDER.contactInfo;
   const base = contactOrder.map((s) => bySource.get(s)).find((l) => l !== undefined) ?? first;
-  // `extras` is rebuilt below from every source, so the base's own is not copied first.
-  const { extras: _replaced, ...rest } = base;
-  const out: CanonicalLead = { ...cloneData(rest), extras: {} };
+  // `extras` is rebuilt below from every source, so the base's own is not copied. The base's
+  // parts are copied shallowly here; the spec loop below replaces nearly every value with a
+  // winner's copy, and what it leaves is deep-copied after it, so `out` shares no reference with
+  // the inputs (as a deep copy of the whole base up front would, at twice the work).
+  const parts = base as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(base)) {
+    if (k === "extras") continue;
+    const v = parts[k];
+    copy[k] = k === "person" || k === "company" || k === "signals" ? { ...(v as object) } : v;
+  }
+  copy.extras = {};
+  const out = copy as unknown as CanonicalLead;
   const chosen: Record<string, LeadSource> = {};
 
-  for (const spec of FIELDS) {
-    let winner: CanonicalLead | undefined;
-    for (const s of SOURCE_ORDER[spec.category]) {
+  // The leads in each category's order, once per merge rather than once per field.
+  const ranked: CanonicalLead[][] = CATEGORIES.map((category) => {
+    const candidates: CanonicalLead[] = [];
+    for (const s of SOURCE_ORDER[category]) {
       const l = bySource.get(s);
-      if (l !== undefined && spec.has(l)) {
+      if (l !== undefined) candidates.push(l);
+    }
+    return candidates;
+  });
+  for (let f = 0; f < FIELDS.length; f++) {
+    const spec = FIELDS[f] as FieldSpec;
+    const candidates = ranked[FIELD_CATEGORY[f] as number] as CanonicalLead[];
+    let winner: CanonicalLead | undefined;
+    for (const l of candidates) {
+      if (spec.has(l)) {
         winner = l;
         break;
       }
     }
     if (winner === undefined) continue;
-    // Copies only the winning values (cloned where they are objects), never the whole lead:
-    // `out` shares no reference with the inputs either way.
+    // Copies only the winning values (cloned where they are objects), never the whole lead.
     spec.copy(winner, out);
     chosen[spec.field] = winner.provenance.source;
   }
+  for (const k of Object.keys(base)) {
+    if (k !== "person" && k !== "company" && k !== "signals" && k !== "extras")
+      copy[k] = cloneData(parts[k]);
+  }
+  uncopied(out.person, base.person);
+  uncopied(out.company, base.company);
+  uncopied(out.signals, base.signals);
 
   out.flags = {
     do_not_contact: leads.some((l) => l.flags.do_not_contact),
@@ -225,9 +436,11 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
     call_opted_out: leads.some((l) => l.flags.call_opted_out),
   };
   // Extras: lower-precedence sources first so higher ones overwrite on key clashes.
-  out.extras = Object.assign(
-    {},
-    ...[...contactOrder].reverse().map((s) => bySource.get(s)?.extras ?? {}),
-  );
+  const extras: Record<string, unknown> = {};
+  for (const s of CONTACT_ORDER_REVERSED) {
+    const e = bySource.get(s)?.extras;
+    if (e !== undefined) Object.assign(extras, e);
+  }
+  out.extras = extras;
   return { lead: out, chosen };
 }

@@ -38,6 +38,15 @@ export function qualityBreakdown(lead: CanonicalLead): QualityBreakdown {
   return { score: Math.min(sum, 100), parts };
 }
 
+/** qualityBreakdown(lead).score, without the breakdown (it runs for every lead imported). */
 export function qualityScore(lead: CanonicalLead): number {
-  return qualityBreakdown(lead).score;
+  const p = lead.person;
+  const c = lead.company;
+  const sum =
+    (p.email !== null && p.email_status !== "invalid" ? QUALITY_WEIGHTS.email : 0) +
+    (p.phones.length > 0 || c.phone !== null ? QUALITY_WEIGHTS.phone : 0) +
+    (p.first_name !== null && p.last_name !== null ? QUALITY_WEIGHTS.name : 0) +
+    (c.name !== null && c.domain !== null ? QUALITY_WEIGHTS.company : 0) +
+    (p.title !== null ? QUALITY_WEIGHTS.title : 0);
+  return Math.min(sum, 100);
 }

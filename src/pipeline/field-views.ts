@@ -24,13 +24,6 @@ export function currentFieldMap(
   return out;
 }
 
-/** Only the person's own records are merged: a known company's client and site are shared. */
-export function personFields(map: FieldMap): FieldMap {
-  const out: FieldMap = {};
-  for (const k in map) if (k.startsWith("user.") || k.startsWith("ticket.")) out[k] = map[k];
-  return out;
-}
-
 /** Splits merge updates into HaloPSA update records for the user and the ticket. */
 export function toHaloUpdates(
   updates: FieldMap,

@@ -8,9 +8,8 @@ import {
 } from "../db/leads-repo";
 import { decideImport } from "../domain/decision";
 import type { FieldMap } from "../domain/halo-mapping";
-import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { smartMerge } from "../domain/merge";
-import { mergeByPrecedence } from "../domain/precedence";
+import { combine } from "./combine";
 import type { ImportContext } from "./context";
 import { currentFieldMap, toHaloUpdates } from "./field-views";
 import type { HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
@@ -62,7 +61,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   const planned = items.flatMap((it) => {
     const row = it.existing;
     if (!row) return [];
-    const lead = combine(it, sources.get(row.id) ?? []);
+    const lead = combine(it.lead, it.sourceRecords, sources.get(row.id) ?? []);
     const built = withCreationDetails(
       buildPayloads(
         lead,
@@ -278,22 +277,6 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
   }
 
   return { outcomes, audit, users: userUpdates, tickets: ticketUpdates, statements, recreate };
-}
-
-/**
- * The incoming records (one per provider) merged with what other providers said before, by
- * precedence.
- */
-function combine(it: WorkItem, stored: { source: string; record: unknown }[]): CanonicalLead {
-  const incoming = it.sourceRecords ?? [it.lead];
-  const fresh = new Set<string>(incoming.map((l) => l.provenance.source));
-  const others = stored
-    .filter((s) => !fresh.has(s.source))
-    .flatMap((s) => {
-      const parsed = CanonicalLeadSchema.safeParse(s.record);
-      return parsed.success ? [parsed.data] : [];
-    });
-  return mergeByPrecedence([...incoming, ...others])?.lead ?? it.lead;
 }
 
 /** Our list tags are added to the ticket's tags; a tag someone added by hand is never removed. */

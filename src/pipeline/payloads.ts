@@ -1,13 +1,12 @@
 import type { IntegrationConfig } from "../config/schema";
 import {
   type FieldMap,
-  flattenPayloads,
+  flattenPayloadParts,
   type HaloPayloads,
   mapLeadToHalo,
 } from "../domain/halo-mapping";
 import type { CanonicalLead } from "../domain/lead";
 import { assignLists } from "../domain/lists";
-import { personFields } from "./field-views";
 import type { ImportOptions } from "./options";
 
 export interface LeadPayloads {
@@ -29,10 +28,14 @@ export function buildPayloads(
   now: Date,
 ): LeadPayloads {
   const { lists, tags } = assignLists(lead, score, config.lists);
+  const halopsa = config.halopsa;
   const payloads = mapLeadToHalo(lead, {
+    // The four settings the mapping reads (HaloMappingContext), not a copy of all of them.
     halopsa: {
-      ...config.halopsa,
-      custom_fields_enabled: config.halopsa.custom_fields_enabled && options.custom_fields,
+      custom_fields: halopsa.custom_fields,
+      lifecycle: halopsa.lifecycle,
+      custom_fields_enabled: halopsa.custom_fields_enabled && options.custom_fields,
+      company_legal_suffix: halopsa.company_legal_suffix,
     },
     leadId: ids.leadId,
     companyKey: ids.companyKey,
@@ -40,10 +43,9 @@ export function buildPayloads(
     qualityScore: score,
     tags,
   });
-  if (!config.halopsa.custom_fields_enabled || !options.custom_fields) payloads.custom = {};
-  const flat = flattenPayloads(payloads);
-  const companyFields: FieldMap = {};
-  for (const k in flat)
-    if (k.startsWith("client.") || k.startsWith("site.")) companyFields[k] = flat[k];
-  return { payloads, lists, personFields: personFields(flat), companyFields };
+  if (!halopsa.custom_fields_enabled || !options.custom_fields) payloads.custom = {};
+  // Only the person's own records are merged (user and ticket); a known company's client and
+  // site are shared, so their fields are kept apart.
+  const { company, person } = flattenPayloadParts(payloads);
+  return { payloads, lists, personFields: person, companyFields: company };
 }

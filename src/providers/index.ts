@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { safeParseFast } from "../domain/fast-parse";
+import { isoString } from "../domain/iso-time";
 import { type CanonicalLead, type Issue, LEAD_SOURCES, type LeadSource } from "../domain/lead";
 import { type ApolloOptions, apolloPersonToDraft } from "./apollo/normalise";
 import { ApolloEnvelopeSchema, ApolloPersonSchema } from "./apollo/schema";
@@ -59,7 +61,7 @@ export function normaliseRecord(
     };
   }
   const extracted = extract(source, data, now, options);
-  const fetchedAt = now.toISOString();
+  const fetchedAt = isoString(now);
   const leads: CanonicalLead[] = [];
   const warnings: Issue[] = [];
   const failures: Issue[] = [];
@@ -100,7 +102,7 @@ function parseWith<T extends z.ZodType>(
   path: string,
   build: (v: z.infer<T>) => LeadDraft,
 ): Extracted {
-  const r = schema.safeParse(value);
+  const r = safeParseFast(schema, value);
   if (!r.success) return { issues: zodIssues(r.error, path.replace(/\.$/, "")) };
   return { draft: build(r.data) };
 }
@@ -143,7 +145,6 @@ const APOLLO_MARKERS = [
 function extractApollo(data: Record<string, unknown>, now: Date, opts: ApolloOptions): Extracted[] {
   const person = (value: unknown, path: string): Extracted =>
     parseWith(ApolloPersonSchema, value, path, (p) => apolloPersonToDraft(p, path, now, opts));
-  const env = ApolloEnvelopeSchema.safeParse(data);
   if (isRecord(data.person)) return [person(data.person, "person.")];
   for (const key of ["matches", "people", "contacts"] as const) {
     const list = data[key];
@@ -155,6 +156,9 @@ function extractApollo(data: Record<string, unknown>, now: Date, opts: ApolloOpt
       );
     }
   }
+  // Only read when neither `person` nor a list answered above: parsing is pure, and the
+  // envelope holds `person` again (a second full parse of it on the common path).
+  const env = ApolloEnvelopeSchema.safeParse(data);
   if (!env.success) return [{ issues: zodIssues(env.error, "") }];
   if (APOLLO_MARKERS.some((k) => k in data)) return [person(data, "")];
   return [extractGeneric(data)];
@@ -175,7 +179,7 @@ function extractZoomInfo(data: Record<string, unknown>): Extracted[] {
       zoomInfoContactToDraft(c, c.id ?? c.personId, "zoominfo.legacy", path),
     );
   const gtm = (value: unknown, path: string): Extracted => {
-    const r = ZoomInfoGtmRecordSchema.safeParse(value);
+    const r = safeParseFast(ZoomInfoGtmRecordSchema, value);
     if (!r.success) return { issues: zodIssues(r.error, path.replace(/\.$/, "")) };
     const rec = r.data;
     if (rec.type === "NoMatch" || rec.meta?.matchStatus === "NO_MATCH") {
@@ -224,7 +228,7 @@ function extractHunter(data: Record<string, unknown>): Extracted[] {
   const body = isRecord(data.data) ? data.data : data;
   const prefix = body === data ? "" : "data.";
   if (Array.isArray(body.emails)) {
-    const r = HunterDomainSearchSchema.safeParse(body);
+    const r = safeParseFast(HunterDomainSearchSchema, body);
     if (!r.success) return [{ issues: zodIssues(r.error, prefix.replace(/\.$/, "")) }];
     const d = r.data;
     return d.emails.map((e, i) => ({

@@ -1,3 +1,5 @@
+import { cleanString } from "./values";
+
 /**
  * Proper-casing that only touches text a provider sent in ALL CAPS or all lower case: mixed-case
  * text ("iPhone", "McDonald", "van der Berg", "AT&T") is somebody's deliberate spelling and is
@@ -54,7 +56,26 @@ const FIXED: Record<string, string> = {
   iv: "IV",
 };
 
+const UPPER = 1;
+const LOWER = 2;
+/**
+ * For an ASCII string (whose only letters are A–Z and a–z): UPPER | LOWER bits for the letter
+ * cases it holds. -1 for any other string, which takes the Unicode path.
+ */
+function asciiLetterCase(s: string): number {
+  let seen = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    if (c >= 65 && c <= 90) seen |= UPPER;
+    else if (c >= 97 && c <= 122) seen |= LOWER;
+  }
+  return seen;
+}
+
 export function isAllCaps(s: string): boolean {
+  const ascii = asciiLetterCase(s);
+  if (ascii >= 0) return ascii === UPPER;
   const letters = s.replace(/[^\p{L}]/gu, "");
   return (
     letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()
@@ -62,6 +83,8 @@ export function isAllCaps(s: string): boolean {
 }
 
 export function isAllLower(s: string): boolean {
+  const ascii = asciiLetterCase(s);
+  if (ascii >= 0) return ascii === LOWER;
   const letters = s.replace(/[^\p{L}]/gu, "");
   return (
     letters.length > 0 && letters === letters.toLowerCase() && letters !== letters.toUpperCase()
@@ -78,8 +101,9 @@ function capitaliseWord(word: string): string {
     upperNext = ch === "-" || ch === "'" || ch === "’" || ch === ".";
   }
   // "o'" is O'Brien, but "'s" (possessive) stays lower: "Macy'S" → "Macy's".
-  out = out.replace(/(\p{L})'S\b/gu, "$1's");
-  if (/^Mc\p{L}/u.test(out)) out = `Mc${out.charAt(2).toUpperCase()}${out.slice(3)}`;
+  if (out.includes("'S")) out = out.replace(/(\p{L})'S\b/gu, "$1's");
+  if (out.startsWith("Mc") && /^Mc\p{L}/u.test(out))
+    out = `Mc${out.charAt(2).toUpperCase()}${out.slice(3)}`;
   return out;
 }
 
@@ -92,7 +116,8 @@ export type CaseKind = "company" | "person";
  * Plumbing", "AT&T"), and a single-token ALL-CAPS company name ("IBM", "SAP") is kept as sent.
  */
 export function properCase(value: string, kind: CaseKind): string {
-  const s = value.normalize("NFC").replace(/\s+/g, " ").trim();
+  // NFC, whitespace collapsed, trimmed: cleanString's work, with its fast path for tidy text.
+  const s = cleanString(value) ?? "";
   const caps = isAllCaps(s);
   if (!caps && !isAllLower(s)) return s;
   const tokens = s.split(" ");

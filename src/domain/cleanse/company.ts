@@ -1,5 +1,5 @@
 import { properCase } from "./case";
-import { cleanString } from "./values";
+import { cleanString, isAscii, nfc } from "./values";
 
 /**
  * Legal suffixes stripped for the compare/dedup key only (seed: "clean: name.replace(/\b(Inc|LLC|
@@ -96,7 +96,7 @@ const LEGAL_FORM_RE = new RegExp(`(?:[\\s,]+(?:${LEGAL_FORMS.join("|")}))+[\\s,]
 
 /** The name without its trailing legal form(s), for HaloPSA ("Siemens AG" → "Siemens"). */
 export function stripLegalForm(name: string): string {
-  const s = name.normalize("NFC").trim();
+  const s = nfc(name).trim();
   const stripped = s.replace(LEGAL_FORM_RE, "").replace(/[\s,]+$/, "");
   return stripped === "" ? s : stripped;
 }
@@ -109,7 +109,7 @@ export function companyDisplayName(value: unknown): string | null {
 
 /** Name without trailing legal suffixes, display casing kept ("Acme Widgets Pty Ltd" → "Acme Widgets"). */
 export function stripLegalSuffixes(name: string): string {
-  let s = name.normalize("NFC").trim();
+  let s = nfc(name).trim();
   const stripped = s
     .replace(SUFFIX_RE, "")
     .replace(/[\s,.-]+$/, "")
@@ -133,6 +133,9 @@ export function companyCompareKey(value: unknown): string | null {
 
 /** NFKD, strip combining marks, lower-case, keep only letters and digits of any script. */
 export function foldForKey(s: string): string {
+  // ASCII has no marks to strip and no compatibility forms; its letters and digits are [a-z0-9]
+  // once lower-cased.
+  if (isAscii(s)) return s.toLowerCase().replace(/[^a-z0-9]/g, "");
   return s
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")

@@ -1,4 +1,5 @@
 import { type CountryCode, getCountries } from "libphonenumber-js/min";
+import { nfc } from "./values";
 
 /**
  * Country names as providers send them ("United States", "Switzerland", "Russia", "US") → ISO
@@ -56,7 +57,7 @@ function nameIndex(): Map<string, CountryCode> {
 
 export function countryToIso2(value: unknown): CountryCode | null {
   if (typeof value !== "string") return null;
-  const s = value.normalize("NFC").trim().toLowerCase().replace(/\s+/g, " ");
+  const s = nfc(value).trim().toLowerCase().replace(/\s+/g, " ");
   if (s === "") return null;
   return nameIndex().get(s) ?? null;
 }

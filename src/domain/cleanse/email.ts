@@ -1,4 +1,6 @@
 import { domainToUnicode } from "node:url";
+import { nfc } from "./values";
+import { plainDomainOk } from "./website";
 
 /**
  * Email normalisation (seed "Data Cleansing Rules": lowercase + trim, plus a syntax check),
@@ -56,7 +58,7 @@ const PLAIN_ASCII_DOMAIN = /^[a-z0-9.-]+$/;
 
 export function normaliseEmail(value: unknown): EmailResult {
   if (typeof value !== "string") return { kind: "absent" };
-  let s = value.normalize("NFC").trim();
+  let s = nfc(value).trim();
   if (s === "") return { kind: "absent" };
   s = s.replace(/^mailto:/i, "").trim();
   const angle = /<([^<>]+)>\s*$/.exec(s);
@@ -78,7 +80,7 @@ export function normaliseEmail(value: unknown): EmailResult {
 function normaliseAddress(s: string): string | null {
   const at = s.lastIndexOf("@");
   if (at <= 0 || at !== s.indexOf("@")) return null;
-  const local = s.slice(0, at).toLowerCase().normalize("NFC");
+  const local = nfc(s.slice(0, at).toLowerCase());
   if (utf8Length(local) > 64 || !LOCAL.test(local)) return null;
   const domain = toAsciiDomain(s.slice(at + 1));
   if (domain === null) return null;
@@ -93,8 +95,15 @@ function normaliseAddress(s: string): string | null {
  * our own.
  */
 export function toAsciiDomain(value: string): string | null {
-  const d = value.normalize("NFC").trim().toLowerCase().replace(/\.$/, "");
+  const d = nfc(value).trim().toLowerCase().replace(/\.$/, "");
   if (d === "" || d.length > 253) return null;
+  if (PLAIN_ASCII_DOMAIN.test(d) && !d.includes("xn--")) {
+    // Lower-case ASCII letters, digits and hyphens: UNICODE_LABEL and ASCII_LABEL accept the
+    // same labels here, and the URL parser would hand `d` back unchanged (UTS 46 maps these
+    // characters to themselves; a name whose last label passes ASCII_TLD is not read as an
+    // IPv4 address). One split and one label check give the full path's answer.
+    return plainDomainOk(d) ? d : null;
+  }
   const typed = d.split(".");
   if (typed.length < 2 || !typed.every((l) => UNICODE_LABEL.test(l))) return null;
   let ascii: string;
@@ -149,7 +158,7 @@ export function legacyEmailSpelling(email: string): string | null {
 
 /** The Unicode spelling of an ASCII domain with `xn--` labels, or null when it has none. */
 export function legacyDomainSpelling(domain: string): string | null {
-  if (!domain.split(".").some((l) => l.startsWith("xn--"))) return null;
+  if (!domain.startsWith("xn--") && !domain.includes(".xn--")) return null;
   const unicode = domainToUnicode(domain).normalize("NFC");
   return unicode === "" || unicode === domain ? null : unicode;
 }

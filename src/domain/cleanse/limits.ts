@@ -44,6 +44,15 @@ const FIELD_LIMIT: Record<string, number> = {
 const CONTROL = /\p{Cc}/gu;
 const HAS_CONTROL = /\p{Cc}/u;
 
+/** HAS_CONTROL.test(s) as a scan: \p{Cc} is exactly U+0000–U+001F and U+007F–U+009F. */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
 export interface FittedText {
   value: string;
   truncated: boolean;
@@ -79,12 +88,15 @@ function limitFor(path: string): number {
 
 /** `limitFor` by (object path, key): the same few dozen paths on every lead, computed once. */
 const limitCache = new Map<string, Map<string, number>>();
-function cachedLimit(prefix: string, key: string): number {
+function limitsOf(prefix: string): Map<string, number> {
   let byKey = limitCache.get(prefix);
   if (byKey === undefined) {
     byKey = new Map();
     limitCache.set(prefix, byKey);
   }
+  return byKey;
+}
+function cachedLimit(byKey: Map<string, number>, prefix: string, key: string): number {
   let limit = byKey.get(key);
   if (limit === undefined) {
     limit = limitFor(`${prefix}.${key}`);
@@ -118,41 +130,65 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
       });
     }
   };
+  // Copy-on-write: an object is copied only once one of its values changes, so a lead that
+  // already fits (nearly every lead) costs a scan, not a copy of every object in it.
   const fitObject = <T extends object>(obj: T, prefix: string): T => {
-    const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(obj)) {
+    const src = obj as Record<string, unknown>;
+    let out: Record<string, unknown> | null = null;
+    const limits = limitsOf(prefix);
+    for (const key of Object.keys(src)) {
+      const value = src[key];
+      let next: unknown = value;
       // The path is built only when it is needed (a warning, a nested object): this runs for
       // every field of every lead.
-      const path = () => `${prefix}.${key}`;
       if (typeof value === "string") {
-        const max = cachedLimit(prefix, key);
-        const fitted = fitText(value, max);
-        if (fitted.truncated || fitted.controlsRemoved) report(path(), fitted, max);
-        out[key] = fitted.value === "" ? null : fitted.value;
-      } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-        const items = (value as string[]).slice(0, TEXT_LIMITS.listItems);
-        const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
-        const dropped = value.length > items.length;
-        report(
-          path(),
-          {
-            value: "",
-            truncated: dropped || fitted.some((f) => f.truncated),
-            controlsRemoved: fitted.some((f) => f.controlsRemoved),
-          },
-          TEXT_LIMITS.listItem,
-        );
-        out[key] = fitted.map((f) => f.value).filter((v) => v !== "");
-      } else if (value && typeof value === "object" && !Array.isArray(value) && key !== "phone") {
-        out[key] = fitObject(value as Record<string, unknown>, path());
+        const max = cachedLimit(limits, prefix, key);
+        // Short, clean and non-empty (nearly every value): kept as it is, nothing allocated.
+        if (value === "" || value.length > max || hasControl(value)) {
+          const fitted = fitText(value, max);
+          if (fitted.truncated || fitted.controlsRemoved) report(`${prefix}.${key}`, fitted, max);
+          next = fitted.value === "" ? null : fitted.value;
+        }
+      } else if (Array.isArray(value)) {
+        if (value.every((v) => typeof v === "string"))
+          next = fitList(value as string[], prefix, key);
+      } else if (value && typeof value === "object" && key !== "phone") {
+        next = fitObject(value as Record<string, unknown>, `${prefix}.${key}`);
+      }
+      if (next !== value) {
+        if (out === null) out = { ...src };
+        out[key] = next;
       }
     }
-    return out as T;
+    return (out ?? obj) as T;
+  };
+  /** A list of strings: at most `listItems` items of at most `listItem` characters, none empty. */
+  const fitList = (value: string[], prefix: string, key: string): string[] => {
+    let clean = value.length <= TEXT_LIMITS.listItems;
+    for (let i = 0; clean && i < value.length; i++) {
+      const v = value[i] as string;
+      clean = v !== "" && v.length <= TEXT_LIMITS.listItem && !hasControl(v);
+    }
+    if (clean) return value;
+    const items = value.slice(0, TEXT_LIMITS.listItems);
+    const fitted = items.map((v) => fitText(v, TEXT_LIMITS.listItem));
+    const dropped = value.length > items.length;
+    report(
+      `${prefix}.${key}`,
+      {
+        value: "",
+        truncated: dropped || fitted.some((f) => f.truncated),
+        controlsRemoved: fitted.some((f) => f.controlsRemoved),
+      },
+      TEXT_LIMITS.listItem,
+    );
+    return fitted.map((f) => f.value).filter((v) => v !== "");
   };
   const person = fitObject(lead.person, "person");
   const company = fitObject(lead.company, "company");
   const signals = fitObject(lead.signals, "signals");
   // The comparison key follows the name HaloPSA will show.
-  company.name_key = companyCompareKey(company.name);
-  return { lead: { ...lead, person, company, signals }, warnings };
+  const nameKey = companyCompareKey(company.name);
+  const fittedCompany = nameKey === company.name_key ? company : { ...company, name_key: nameKey };
+  return { lead: { ...lead, person, company: fittedCompany, signals }, warnings };
 }

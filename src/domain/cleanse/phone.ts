@@ -1,4 +1,8 @@
-import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/min";
+import {
+  type CountryCode,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+} from "libphonenumber-js/min";
 
 /**
  * Phones → E.164 with libphonenumber-js, using the `min` metadata on purpose:
@@ -25,11 +29,36 @@ export interface Phone {
   dnc: boolean;
 }
 
+/**
+ * A North American (NANP, +1) number written in one of the usual ways — "+1 415 555 1000",
+ * "+14155551000", "(415) 555-1000", "415.555.1000" — with an area code starting 2–9: ten national
+ * digits. libphonenumber accepts every such number as possible (each NANP country's `min`
+ * metadata allows 10 digits, and no national prefix is stripped from a number not starting
+ * with 1), so its E.164 form is "+1" and the digits. Skipping the parser here is the same
+ * result for a fraction of the cost (test/domain/fast-paths-core.test.ts checks every area code
+ * against libphonenumber); anything else, extensions included, still goes through it.
+ */
+const NANP = /^(\+1[ .-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[ .-]?(\d{3})[ .-]?(\d{4})$/;
+
+function nanpFastPath(text: string, defaultCountry: CountryCode | null): string | null {
+  const m = NANP.exec(text);
+  if (m === null) return null;
+  if (m[1] === undefined) {
+    // A national number is only read as NANP with a US or Canadian default country.
+    if (defaultCountry !== "US" && defaultCountry !== "CA") return null;
+  } else if (defaultCountry !== null && !isSupportedCountry(defaultCountry)) {
+    return null; // the parser refuses an unknown default country whatever the number
+  }
+  return `+1${m[2] ?? m[3]}${m[4]}${m[5]}`;
+}
+
 export function normalisePhone(
   raw: unknown,
   defaultCountry: CountryCode | null,
 ): { e164: string; extension: string | null } | null {
   if (typeof raw !== "string" && typeof raw !== "number") return null;
+  const fast = nanpFastPath(String(raw), defaultCountry);
+  if (fast !== null) return { e164: fast, extension: null };
   const text = String(raw).normalize("NFKC").trim();
   if (text === "" || !/\d/.test(text)) return null;
   // "00" international prefix → "+", so "0041 56…" works without a default country.

@@ -183,8 +183,9 @@ export function finaliseDraft(
   }
 
   const rawWebsite = cleanString(draft.company.website);
-  const domain = websiteToDomain(draft.company.domain) ?? websiteToDomain(rawWebsite);
-  if (rawWebsite !== null && websiteToDomain(rawWebsite) === null) {
+  const websiteDomain = websiteToDomain(rawWebsite);
+  const domain = websiteToDomain(draft.company.domain) ?? websiteDomain;
+  if (rawWebsite !== null && websiteDomain === null) {
     warnings.push({
       field: `${draft.paths.company}.website`,
       code: "invalid_website",
