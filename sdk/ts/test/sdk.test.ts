@@ -251,7 +251,38 @@ describe("webhooks.verify (Standard Webhooks)", () => {
   });
 });
 
-describe("retries (a local stub server: the service has no rate limiter of its own yet)", () => {
+describe("the service's own rate limit", () => {
+  it("answers a second concurrent sync 429 with Retry-After, and the SDK waits and re-sends it", async () => {
+    const created = await client.keys.create({
+      name: "sdk-one-sync-at-a-time",
+      scopes: ["write"],
+      rate_limits: { concurrent_syncs: 1 },
+    });
+    const retries: { delayMs: number; status: number | null }[] = [];
+    const limited = new HaloIntegration({
+      apiKey: created.key,
+      baseUrl: stack.api,
+      onRetry: ({ delayMs, status }) => retries.push({ delayMs, status }),
+    });
+    const person = (n: number) => ({
+      source: "generic" as const,
+      first_name: "Limit",
+      last_name: `Tester${n}`,
+      email: `limit.tester${n}@sdk-limits.example`,
+      company: "SDK Limits Ltd",
+    });
+    const results = await Promise.all([1, 2, 3].map((n) => limited.leads.sync(person(n))));
+    expect(results.map((r) => r.action)).toEqual(["created", "created", "created"]);
+    // One sync at a time: the others were refused with 429 and re-sent after its Retry-After.
+    expect(retries.length).toBeGreaterThan(0);
+    for (const r of retries) {
+      expect(r.status).toBe(429);
+      expect(r.delayMs).toBeGreaterThanOrEqual(1000);
+    }
+  });
+});
+
+describe("retries (a local stub server scripts the answers)", () => {
   let server: Server;
   let base: string;
   const seen: { key: string | undefined; at: number }[] = [];
