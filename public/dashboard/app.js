@@ -268,13 +268,11 @@ function renderProviders(searches, credits) {
 
 function renderErrors(res) {
   const list = $("#errors-list");
-  if (res.status === 404) {
+  if (res.status === 403) {
+    // The error log holds operators' detail: GET /api/v1/errors is for admin keys only.
     replace(
       list,
-      el("p", {
-        class: "muted",
-        text: "This deployment does not serve the error log (GET /api/v1/errors) yet.",
-      }),
+      el("p", { class: "muted", text: "The error log needs a key with the admin scope." }),
     );
     return;
   }
