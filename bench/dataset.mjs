@@ -102,20 +102,7 @@ export function makeDataset({ leads, seed = 20261124 }) {
   const unique = Math.round(leads * 0.85);
   for (let i = 0; i < unique; i++) {
     const company = companies[Math.floor(rand() * companies.length)];
-    const first = pick(FIRST);
-    const last = pick(LAST);
-    people.push({
-      i,
-      first,
-      last,
-      title: pick(TITLES),
-      email: `${first
-        .toLowerCase()
-        .normalize("NFD")
-        .replace(/[^a-z]/g, "")}.${i}@${company.domain}`,
-      phone: `+1 415 555 ${String(1000 + (i % 9000)).padStart(4, "0")}`,
-      company,
-    });
+    people.push(makePerson(i, company, pick));
   }
 
   const providers = ["apollo", "zoominfo", "hunter"];
@@ -275,20 +262,7 @@ export function makeMergeHeavyDataset({ leads, seed = 20261130 }) {
   let total = 0;
   for (let i = 0; i < peopleCount && total < leads; i++) {
     const company = companies[Math.floor(rand() * companies.length)];
-    const first = pick(FIRST);
-    const last = pick(LAST);
-    const p = {
-      i,
-      first,
-      last,
-      title: pick(TITLES),
-      email: `${first
-        .toLowerCase()
-        .normalize("NFD")
-        .replace(/[^a-z]/g, "")}.${i}@${company.domain}`,
-      phone: `+1 415 555 ${String(1000 + (i % 9000)).padStart(4, "0")}`,
-      company,
-    };
+    const p = makePerson(i, company, pick);
     const times = i % 2 === 0 ? 1 : i % 4 === 1 ? 2 : 3;
     for (let w = 0; w < times && total < leads; w++) {
       const provider = providers[(i + w) % 3];
@@ -308,5 +282,23 @@ export function makeMergeHeavyDataset({ leads, seed = 20261130 }) {
       const emails = new Set(arrivals[0].slice(0, n).map((f) => f.email));
       return arrivals.flatMap((a) => a.filter((f) => emails.has(f.email)));
     },
+  };
+}
+
+/** Person `i` at `company`; draws first name, last name and title from `pick`, in that order. */
+function makePerson(i, company, pick) {
+  const first = pick(FIRST);
+  const last = pick(LAST);
+  return {
+    i,
+    first,
+    last,
+    title: pick(TITLES),
+    email: `${first
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[^a-z]/g, "")}.${i}@${company.domain}`,
+    phone: `+1 415 555 ${String(1000 + (i % 9000)).padStart(4, "0")}`,
+    company,
   };
 }

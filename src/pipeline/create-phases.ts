@@ -39,19 +39,7 @@ const clientStep: Step = {
       batch.map((p) => p.built.payloads.client),
       opts,
     ),
-  save: (ctx, p, id, at) => {
-    const c = p.company;
-    c.haloClientId = id;
-    c.written = { ...c.written, ...pick(p.built.companyFields, "client.") };
-    return [
-      updateCompanyStatement(ctx.db, c.id, {
-        haloClientId: id,
-        writePending: false,
-        written: c.written,
-        updatedAt: at,
-      }),
-    ];
-  },
+  save: (ctx, p, id, at) => saveCompany(ctx, p, { haloClientId: id }, "client.", at),
 };
 
 const siteStep: Step = {
@@ -64,20 +52,28 @@ const siteStep: Step = {
       batch.map((p) => ({ ...p.built.payloads.site, client_id: p.company.haloClientId ?? 0 })),
       opts,
     ),
-  save: (ctx, p, id, at) => {
-    const c = p.company;
-    c.haloSiteId = id;
-    c.written = { ...c.written, ...pick(p.built.companyFields, "site.") };
-    return [
-      updateCompanyStatement(ctx.db, c.id, {
-        haloSiteId: id,
-        writePending: false,
-        written: c.written,
-        updatedAt: at,
-      }),
-    ];
-  },
+  save: (ctx, p, id, at) => saveCompany(ctx, p, { haloSiteId: id }, "site.", at),
 };
+
+/** Records a company's new client or site id, and what LeadBridge wrote to it, in memory and D1. */
+function saveCompany(
+  ctx: ImportContext,
+  p: Pending,
+  ids: { haloClientId: number | null } | { haloSiteId: number | null },
+  prefix: "client." | "site.",
+  at: string,
+): Statement[] {
+  const c = Object.assign(p.company, ids);
+  c.written = { ...c.written, ...pick(p.built.companyFields, prefix) };
+  return [
+    updateCompanyStatement(ctx.db, c.id, {
+      ...ids,
+      writePending: false,
+      written: c.written,
+      updatedAt: at,
+    }),
+  ];
+}
 
 const userStep: Step = {
   target: "leads",

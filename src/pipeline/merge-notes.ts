@@ -111,9 +111,9 @@ interface NoteCandidate {
 }
 
 /**
- * Every merge on a known ticket: the ones that updated a field may earn a note; the others are
- * still looked up, because a re-delivered chunk whose update already committed updates nothing
- * the second time, yet may carry a note its first run left pending.
+ * The merges on a known ticket that updated or kept a field: the ones that updated may earn a
+ * note; the others are still looked up, because a re-delivered chunk whose update already
+ * committed updates nothing the second time, yet may carry a note its first run left pending.
  */
 async function noteCandidates(
   ctx: ImportContext,
@@ -135,6 +135,10 @@ async function noteCandidates(
     };
     const updated = strings(detail.fields_updated);
     const preserved = strings(detail.fields_preserved);
+    // A merge that updated and kept nothing (an identical re-import) costs no digest and no
+    // D1 read. A note an earlier run left pending waits for the record's next merge, which
+    // looks it up before re-sending; unsent, it can never be duplicated.
+    if (updated.length === 0 && preserved.length === 0) continue;
     const source = typeof detail.source === "string" ? detail.source : it.lead.provenance.source;
     out.push({
       leadId: entry.leadId,
