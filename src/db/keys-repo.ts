@@ -44,11 +44,11 @@ export async function touchKey(db: Db, id: string, at: string): Promise<void> {
 }
 
 /** Sets a key's own rate limits (null: back to the defaults); the row, or undefined if none. */
-export async function updateKeyLimits(
+/** The statement that sets a key's own limits, for a batch with its audit entry. */
+export function updateKeyLimitsStatement(
   db: Db,
   id: string,
   rateLimits: Partial<RateLimits> | null,
-): Promise<ApiKeyRow | undefined> {
-  const [row] = await db.update(apiKeys).set({ rateLimits }).where(eq(apiKeys.id, id)).returning();
-  return row;
+) {
+  return db.update(apiKeys).set({ rateLimits }).where(eq(apiKeys.id, id));
 }

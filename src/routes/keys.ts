@@ -2,9 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateApiKey, hashSecret } from "../auth/api-key";
 import { SCOPES } from "../auth/principal";
 import { DEFAULT_RATE_LIMITS, effectiveLimits } from "../auth/rate-limit-policy";
-import { writeAudit } from "../db/audit";
+import { auditStatement, writeAudit } from "../db/audit";
+import { runBatch } from "../db/batch";
 import { database } from "../db/client";
-import { insertKey, listKeys, revokeKey, updateKeyLimits } from "../db/keys-repo";
+import { findKey, insertKey, listKeys, revokeKey, updateKeyLimitsStatement } from "../db/keys-repo";
 import { AppError } from "../errors";
 import {
   authErrors,
@@ -239,15 +240,18 @@ keysRoutes.openapi(
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    const row = await updateKeyLimits(db, id, body.rate_limits);
-    if (!row) {
+    // Keys are revoked, never deleted: a key found here still exists for the batch below.
+    const found = await findKey(db, id);
+    if (!found) {
       throw new AppError("RESOURCE_NOT_FOUND", "No API key with this id", {
         details: { field: "id", value: id },
       });
     }
-    await writeAudit(
-      db,
-      [
+    // The change and its audit entry commit together: no unaudited change, whatever dies.
+    await runBatch(db, [
+      updateKeyLimitsStatement(db, id, body.rate_limits),
+      auditStatement(
+        db,
         {
           actor: c.var.principal.keyId,
           action: "api_key.updated",
@@ -256,9 +260,9 @@ keysRoutes.openapi(
           detail: { rate_limits: body.rate_limits },
           requestId: c.var.requestId,
         },
-      ],
-      new Date(),
-    );
-    return c.json(toApi(row), 200);
+        new Date(),
+      ),
+    ]);
+    return c.json(toApi({ ...found, rateLimits: body.rate_limits }), 200);
   },
 );

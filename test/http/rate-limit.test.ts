@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RATE_LIMITS } from "../../src/auth/rate-limit-policy";
 import headerFixture from "../fixtures/ratelimit-headers.json";
@@ -145,6 +146,16 @@ describe("defaults and per-key configuration", () => {
     });
     expect(reset.body.rate_limits).toEqual(DEFAULT_RATE_LIMITS);
     expect((await api("/leads", { headers: bearer(created.body.key) })).status).toBe(200);
+    // Each change is audited, committed with it.
+    const audited = await env.DB.prepare(
+      "SELECT detail FROM audit_log WHERE action = 'api_key.updated' AND entity_id = ? ORDER BY id",
+    )
+      .bind(created.body.id)
+      .all<{ detail: string }>();
+    expect(audited.results.map((r) => JSON.parse(r.detail))).toEqual([
+      { rate_limits: { requests_per_hour: 2 } },
+      { rate_limits: null },
+    ]);
   });
 
   it("refuses limits out of range with the field named, and an unknown key with 404", async () => {
