@@ -59,309 +59,258 @@ function uncopied(out: object, base: object): void {
 
 type Lead = CanonicalLead;
 
-interface FieldSpec {
-  /** Field (or field group) name reported in provenance. */
-  field: string;
-  category: PrecedenceCategory;
-  has: (l: Lead) => boolean;
-  copy: (from: Lead, to: Lead) => void;
-}
-
 const nonEmpty = (v: unknown): boolean =>
   v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
 
-/**
- * A field copied on its own. The accessors are written out per field rather than built from a
- * (part, key) pair: a property read by a computed key in one shared closure is a slow,
- * polymorphic lookup, and this runs for every field of every merged lead.
- */
-function simple<V>(
-  field: string,
-  category: PrecedenceCategory,
-  get: (l: Lead) => V,
-  set: (l: Lead, v: V) => void,
-): FieldSpec {
-  return {
-    field,
-    category,
-    has: (l) => nonEmpty(get(l)),
-    copy: (from, to) => set(to, cloneData(get(from))),
-  };
+function someNonEmpty(o: object): boolean {
+  for (const k in o)
+    if (Object.hasOwn(o, k) && nonEmpty((o as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
-/** Groups travel together so a first name and surname never come from different providers. */
-const FIELDS: FieldSpec[] = [
-  {
-    field: "person.name",
-    category: "contactInfo",
-    has: (l) => l.person.first_name !== null && l.person.last_name !== null,
-    copy: (f, t) => {
-      t.person.first_name = f.person.first_name;
-      t.person.last_name = f.person.last_name;
-      t.person.last_name_obfuscated = f.person.last_name_obfuscated;
-      t.person.full_name = f.person.full_name;
-    },
-  },
-  simple(
-    "person.title",
-    "contactInfo",
-    (l) => l.person.title,
-    (l, v) => {
-      l.person.title = v;
-    },
-  ),
-  {
-    field: "person.email",
-    category: "emailVerification",
-    has: (l) => l.person.email !== null,
-    copy: (f, t) => {
-      t.person.email = f.person.email;
-      t.person.email_status = f.person.email_status;
-    },
-  },
-  simple(
-    "person.phones",
-    "phoneNumbers",
-    (l) => l.person.phones,
-    (l, v) => {
-      l.person.phones = v;
-    },
-  ),
-  simple(
-    "person.linkedin_url",
-    "socialMedia",
-    (l) => l.person.linkedin_url,
-    (l, v) => {
-      l.person.linkedin_url = v;
-    },
-  ),
-  simple(
-    "person.seniority",
-    "contactInfo",
-    (l) => l.person.seniority,
-    (l, v) => {
-      l.person.seniority = v;
-    },
-  ),
-  simple(
-    "person.departments",
-    "contactInfo",
-    (l) => l.person.departments,
-    (l, v) => {
-      l.person.departments = v;
-    },
-  ),
-  {
-    field: "person.location",
-    category: "contactInfo",
-    has: (l) => Object.values(l.person.location).some(nonEmpty),
-    copy: (f, t) => {
-      t.person.location = { ...f.person.location };
-    },
-  },
-  {
-    field: "company.name",
-    category: "companyInfo",
-    has: (l) => l.company.name !== null,
-    copy: (f, t) => {
-      t.company.name = f.company.name;
-      t.company.name_key = f.company.name_key;
-    },
-  },
-  {
-    field: "company.domain",
-    category: "companyInfo",
-    has: (l) => l.company.domain !== null,
-    copy: (f, t) => {
-      t.company.domain = f.company.domain;
-      t.company.website = f.company.website;
-    },
-  },
-  simple(
-    "company.phone",
-    "phoneNumbers",
-    (l) => l.company.phone,
-    (l, v) => {
-      l.company.phone = v;
-    },
-  ),
-  simple(
-    "company.industry",
-    "companyInfo",
-    (l) => l.company.industry,
-    (l, v) => {
-      l.company.industry = v;
-    },
-  ),
-  simple(
-    "company.industries",
-    "companyInfo",
-    (l) => l.company.industries,
-    (l, v) => {
-      l.company.industries = v;
-    },
-  ),
-  {
-    field: "company.employee_count",
-    category: "companyInfo",
-    has: (l) => l.company.employee_count !== null || l.company.employee_range !== null,
-    copy: (f, t) => {
-      t.company.employee_count = f.company.employee_count;
-      t.company.employee_range = f.company.employee_range;
-    },
-  },
-  {
-    field: "company.revenue",
-    category: "companyInfo",
-    has: (l) => l.company.revenue !== null || l.company.revenue_text !== null,
-    copy: (f, t) => {
-      t.company.revenue = f.company.revenue;
-      t.company.revenue_text = f.company.revenue_text;
-    },
-  },
-  simple(
-    "company.founded_year",
-    "companyInfo",
-    (l) => l.company.founded_year,
-    (l, v) => {
-      l.company.founded_year = v;
-    },
-  ),
-  {
-    field: "company.hq",
-    category: "companyInfo",
-    has: (l) => Object.values(l.company.hq).some(nonEmpty),
-    copy: (f, t) => {
-      t.company.hq = { ...f.company.hq };
-      t.company.country_code = f.company.country_code;
-    },
-  },
-  simple(
-    "company.technologies",
-    "technographics",
-    (l) => l.company.technologies,
-    (l, v) => {
-      l.company.technologies = v;
-    },
-  ),
-  simple(
-    "company.description",
-    "companyInfo",
-    (l) => l.company.description,
-    (l, v) => {
-      l.company.description = v;
-    },
-  ),
-  simple(
-    "company.keywords",
-    "companyInfo",
-    (l) => l.company.keywords,
-    (l, v) => {
-      l.company.keywords = v;
-    },
-  ),
-  simple(
-    "company.linkedin_url",
-    "socialMedia",
-    (l) => l.company.linkedin_url,
-    (l, v) => {
-      l.company.linkedin_url = v;
-    },
-  ),
-  simple(
-    "signals.intent_topics",
-    "companyInfo",
-    (l) => l.signals.intent_topics,
-    (l, v) => {
-      l.signals.intent_topics = v;
-    },
-  ),
-  simple(
-    "signals.intent_strength",
-    "companyInfo",
-    (l) => l.signals.intent_strength,
-    (l, v) => {
-      l.signals.intent_strength = v;
-    },
-  ),
-  simple(
-    "signals.growth",
-    "companyInfo",
-    (l) => l.signals.growth,
-    (l, v) => {
-      l.signals.growth = v;
-    },
-  ),
-  simple(
-    "signals.recent_job_change",
-    "contactInfo",
-    (l) => l.signals.recent_job_change,
-    (l, v) => {
-      l.signals.recent_job_change = v;
-    },
-  ),
-  simple(
-    "signals.email_confidence",
-    "emailVerification",
-    (l) => l.signals.email_confidence,
-    (l, v) => {
-      l.signals.email_confidence = v;
-    },
-  ),
-  simple(
-    "signals.accuracy_score",
-    "contactInfo",
-    (l) => l.signals.accuracy_score,
-    (l, v) => {
-      l.signals.accuracy_score = v;
-    },
-  ),
-  simple(
-    "signals.last_seen_at",
-    "contactInfo",
-    (l) => l.signals.last_seen_at,
-    (l, v) => {
-      l.signals.last_seen_at = v;
-    },
-  ),
-  simple(
-    "signals.source_urls",
-    "emailVerification",
-    (l) => l.signals.source_urls,
-    (l, v) => {
-      l.signals.source_urls = v;
-    },
-  ),
-  simple(
-    "signals.webmail",
-    "emailVerification",
-    (l) => l.signals.webmail,
-    (l, v) => {
-      l.signals.webmail = v;
-    },
-  ),
-  simple(
-    "signals.email_pattern",
-    "emailVerification",
-    (l) => l.signals.email_pattern,
-    (l, v) => {
-      l.signals.email_pattern = v;
-    },
-  ),
-  simple(
-    "signals.person_moved",
-    "contactInfo",
-    (l) => l.signals.person_moved,
-    (l, v) => {
-      l.signals.person_moved = v;
-    },
-  ),
+/**
+ * The merged fields (groups travel together so a first name and surname never come from
+ * different providers), in the order they are decided. `hasField` and `copyField` below answer
+ * for each by its index: one switch instead of a closure per field, so every property read is
+ * written out at its own site (a read by computed key in a shared closure is a slow,
+ * polymorphic lookup, and this runs for every field of every merged lead).
+ */
+const FIELDS: readonly { field: string; category: PrecedenceCategory }[] = [
+  { field: "person.name", category: "contactInfo" },
+  { field: "person.title", category: "contactInfo" },
+  { field: "person.email", category: "emailVerification" },
+  { field: "person.phones", category: "phoneNumbers" },
+  { field: "person.linkedin_url", category: "socialMedia" },
+  { field: "person.seniority", category: "contactInfo" },
+  { field: "person.departments", category: "contactInfo" },
+  { field: "person.location", category: "contactInfo" },
+  { field: "company.name", category: "companyInfo" },
+  { field: "company.domain", category: "companyInfo" },
+  { field: "company.phone", category: "phoneNumbers" },
+  { field: "company.industry", category: "companyInfo" },
+  { field: "company.industries", category: "companyInfo" },
+  { field: "company.employee_count", category: "companyInfo" },
+  { field: "company.revenue", category: "companyInfo" },
+  { field: "company.founded_year", category: "companyInfo" },
+  { field: "company.hq", category: "companyInfo" },
+  { field: "company.technologies", category: "technographics" },
+  { field: "company.description", category: "companyInfo" },
+  { field: "company.keywords", category: "companyInfo" },
+  { field: "company.linkedin_url", category: "socialMedia" },
+  { field: "signals.intent_topics", category: "companyInfo" },
+  { field: "signals.intent_strength", category: "companyInfo" },
+  { field: "signals.growth", category: "companyInfo" },
+  { field: "signals.recent_job_change", category: "contactInfo" },
+  { field: "signals.email_confidence", category: "emailVerification" },
+  { field: "signals.accuracy_score", category: "contactInfo" },
+  { field: "signals.last_seen_at", category: "contactInfo" },
+  { field: "signals.source_urls", category: "emailVerification" },
+  { field: "signals.webmail", category: "emailVerification" },
+  { field: "signals.email_pattern", category: "emailVerification" },
+  { field: "signals.person_moved", category: "contactInfo" },
 ];
 
-const CATEGORIES = Object.keys(DATA_PRECEDENCE) as PrecedenceCategory[];
-const CONTACT_ORDER_REVERSED = [...SOURCE_ORDER.contactInfo].reverse();
-/** Each field's category as an index into CATEGORIES. */
-const FIELD_CATEGORY = FIELDS.map((spec) => CATEGORIES.indexOf(spec.category));
+/** Whether `l` has a value for field `f` (an index into FIELDS). */
+function hasField(f: number, l: Lead): boolean {
+  const p = l.person;
+  const c = l.company;
+  const s = l.signals;
+  switch (f) {
+    case 0:
+      return p.first_name !== null && p.last_name !== null;
+    case 1:
+      return nonEmpty(p.title);
+    case 2:
+      return p.email !== null;
+    case 3:
+      return nonEmpty(p.phones);
+    case 4:
+      return nonEmpty(p.linkedin_url);
+    case 5:
+      return nonEmpty(p.seniority);
+    case 6:
+      return nonEmpty(p.departments);
+    case 7:
+      return someNonEmpty(p.location);
+    case 8:
+      return c.name !== null;
+    case 9:
+      return c.domain !== null;
+    case 10:
+      return nonEmpty(c.phone);
+    case 11:
+      return nonEmpty(c.industry);
+    case 12:
+      return nonEmpty(c.industries);
+    case 13:
+      return c.employee_count !== null || c.employee_range !== null;
+    case 14:
+      return c.revenue !== null || c.revenue_text !== null;
+    case 15:
+      return nonEmpty(c.founded_year);
+    case 16:
+      return someNonEmpty(c.hq);
+    case 17:
+      return nonEmpty(c.technologies);
+    case 18:
+      return nonEmpty(c.description);
+    case 19:
+      return nonEmpty(c.keywords);
+    case 20:
+      return nonEmpty(c.linkedin_url);
+    case 21:
+      return nonEmpty(s.intent_topics);
+    case 22:
+      return nonEmpty(s.intent_strength);
+    case 23:
+      return nonEmpty(s.growth);
+    case 24:
+      return nonEmpty(s.recent_job_change);
+    case 25:
+      return nonEmpty(s.email_confidence);
+    case 26:
+      return nonEmpty(s.accuracy_score);
+    case 27:
+      return nonEmpty(s.last_seen_at);
+    case 28:
+      return nonEmpty(s.source_urls);
+    case 29:
+      return nonEmpty(s.webmail);
+    case 30:
+      return nonEmpty(s.email_pattern);
+    default:
+      return nonEmpty(s.person_moved);
+  }
+}
+
+const same = <T>(v: T): T => v;
+
+/** Copies field `f` from `from` into `to`; `own` deep-copies object values (see `share`). */
+function copyField(f: number, from: Lead, to: Lead, own: boolean): void {
+  const fp = from.person;
+  const tp = to.person;
+  const fc = from.company;
+  const tc = to.company;
+  const fs = from.signals;
+  const ts = to.signals;
+  const c = own ? cloneData : same;
+  switch (f) {
+    case 0:
+      tp.first_name = fp.first_name;
+      tp.last_name = fp.last_name;
+      tp.last_name_obfuscated = fp.last_name_obfuscated;
+      tp.full_name = fp.full_name;
+      return;
+    case 1:
+      tp.title = fp.title;
+      return;
+    case 2:
+      tp.email = fp.email;
+      tp.email_status = fp.email_status;
+      return;
+    case 3:
+      tp.phones = c(fp.phones);
+      return;
+    case 4:
+      tp.linkedin_url = fp.linkedin_url;
+      return;
+    case 5:
+      tp.seniority = fp.seniority;
+      return;
+    case 6:
+      tp.departments = c(fp.departments);
+      return;
+    case 7:
+      tp.location = { ...fp.location };
+      return;
+    case 8:
+      tc.name = fc.name;
+      tc.name_key = fc.name_key;
+      return;
+    case 9:
+      tc.domain = fc.domain;
+      tc.website = fc.website;
+      return;
+    case 10:
+      tc.phone = c(fc.phone);
+      return;
+    case 11:
+      tc.industry = fc.industry;
+      return;
+    case 12:
+      tc.industries = c(fc.industries);
+      return;
+    case 13:
+      tc.employee_count = fc.employee_count;
+      tc.employee_range = fc.employee_range;
+      return;
+    case 14:
+      tc.revenue = fc.revenue;
+      tc.revenue_text = fc.revenue_text;
+      return;
+    case 15:
+      tc.founded_year = fc.founded_year;
+      return;
+    case 16:
+      tc.hq = { ...fc.hq };
+      tc.country_code = fc.country_code;
+      return;
+    case 17:
+      tc.technologies = c(fc.technologies);
+      return;
+    case 18:
+      tc.description = fc.description;
+      return;
+    case 19:
+      tc.keywords = c(fc.keywords);
+      return;
+    case 20:
+      tc.linkedin_url = fc.linkedin_url;
+      return;
+    case 21:
+      ts.intent_topics = c(fs.intent_topics);
+      return;
+    case 22:
+      ts.intent_strength = fs.intent_strength;
+      return;
+    case 23:
+      ts.growth = c(fs.growth);
+      return;
+    case 24:
+      ts.recent_job_change = fs.recent_job_change;
+      return;
+    case 25:
+      ts.email_confidence = fs.email_confidence;
+      return;
+    case 26:
+      ts.accuracy_score = fs.accuracy_score;
+      return;
+    case 27:
+      ts.last_seen_at = fs.last_seen_at;
+      return;
+    case 28:
+      ts.source_urls = c(fs.source_urls);
+      return;
+    case 29:
+      ts.webmail = fs.webmail;
+      return;
+    case 30:
+      ts.email_pattern = fs.email_pattern;
+      return;
+    default:
+      ts.person_moved = fs.person_moved;
+  }
+}
+
+/** Each source's index into a merge's by-source slots. */
+const SOURCE_INDEX: Record<LeadSource, number> = { zoominfo: 0, apollo: 1, hunter: 2, generic: 3 };
+/** Each field's sources in its category's order, as slot indexes. */
+const FIELD_ORDER: readonly (readonly number[])[] = FIELDS.map((spec) =>
+  SOURCE_ORDER[spec.category].map((s) => SOURCE_INDEX[s]),
+);
+const CONTACT_ORDER = SOURCE_ORDER.contactInfo.map((s) => SOURCE_INDEX[s]);
+/** Extras: lower-precedence sources first so higher ones overwrite on key clashes. */
+const CONTACT_ORDER_REVERSED = [...CONTACT_ORDER].reverse();
 
 export interface PrecedenceResult {
   lead: CanonicalLead;
@@ -369,28 +318,50 @@ export interface PrecedenceResult {
   chosen: Record<string, LeadSource>;
 }
 
+export interface PrecedenceOptions {
+  /**
+   * Let the merged lead share the inputs' arrays and objects instead of copying them. Only for
+   * a caller that never changes the inputs or the result afterwards (the import's combine, which
+   * maps the result to payloads and serialises it); by default the result shares nothing.
+   */
+  share?: boolean;
+}
+
 /**
  * Merges records of the same person from several providers field by field by the table above.
  * Do-not-contact flags are OR-ed — an opt-out from any provider wins (DESIGN: DNC is sticky).
  * When one provider sent several records, the first one given wins within that provider.
  */
-export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceResult | null {
+export function mergeByPrecedence(
+  leads: readonly CanonicalLead[],
+  options: PrecedenceOptions = {},
+): PrecedenceResult | null {
   const first = leads[0];
   if (first === undefined) return null;
-  const bySource = new Map<LeadSource, CanonicalLead>();
-  for (const l of leads)
-    if (!bySource.has(l.provenance.source)) bySource.set(l.provenance.source, l);
+  const own = options.share !== true;
+  const bySource: (CanonicalLead | undefined)[] = [undefined, undefined, undefined, undefined];
+  for (const l of leads) {
+    const at = SOURCE_INDEX[l.provenance.source];
+    if (bySource[at] === undefined) bySource[at] = l;
+  }
 
-  const contactOrder = SOURCE_ORDER.contactInfo;
-  const base = contactOrder.map((s) => bySource.get(s)).find((l) => l !== undefined) ?? first;
+  let base = first;
+  for (const at of CONTACT_ORDER) {
+    const l = bySource[at];
+    if (l !== undefined) {
+      base = l;
+      break;
+    }
+  }
   // `extras` is rebuilt below from every source, so the base's own is not copied. The base's
-  // parts are copied shallowly here; the spec loop below replaces nearly every value with a
-  // winner's copy, and what it leaves is deep-copied after it, so `out` shares no reference with
-  // the inputs (as a deep copy of the whole base up front would, at twice the work).
+  // parts are copied shallowly here; the field loop below replaces the values other sources
+  // win, and (unless sharing) what is still the base's is deep-copied after it, so `out` shares
+  // no reference with the inputs (as a deep copy of the whole base up front would, at twice the
+  // work).
   const parts = base as unknown as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const k of Object.keys(base)) {
-    if (k === "extras") continue;
+  for (const k in parts) {
+    if (!Object.hasOwn(parts, k) || k === "extras") continue;
     const v = parts[k];
     copy[k] = k === "person" || k === "company" || k === "signals" ? { ...(v as object) } : v;
   }
@@ -398,47 +369,45 @@ export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceRe
   const out = copy as unknown as CanonicalLead;
   const chosen: Record<string, LeadSource> = {};
 
-  // The leads in each category's order, once per merge rather than once per field.
-  const ranked: CanonicalLead[][] = CATEGORIES.map((category) => {
-    const candidates: CanonicalLead[] = [];
-    for (const s of SOURCE_ORDER[category]) {
-      const l = bySource.get(s);
-      if (l !== undefined) candidates.push(l);
-    }
-    return candidates;
-  });
   for (let f = 0; f < FIELDS.length; f++) {
-    const spec = FIELDS[f] as FieldSpec;
-    const candidates = ranked[FIELD_CATEGORY[f] as number] as CanonicalLead[];
+    const order = FIELD_ORDER[f] as readonly number[];
     let winner: CanonicalLead | undefined;
-    for (const l of candidates) {
-      if (spec.has(l)) {
+    for (let i = 0; i < order.length; i++) {
+      const l = bySource[order[i] as number];
+      if (l !== undefined && hasField(f, l)) {
         winner = l;
         break;
       }
     }
     if (winner === undefined) continue;
-    // Copies only the winning values (cloned where they are objects), never the whole lead.
-    spec.copy(winner, out);
-    chosen[spec.field] = winner.provenance.source;
+    // The base's values are already in `out` (and copied below unless sharing).
+    if (winner !== base) copyField(f, winner, out, own);
+    chosen[(FIELDS[f] as { field: string }).field] = winner.provenance.source;
   }
-  for (const k of Object.keys(base)) {
-    if (k !== "person" && k !== "company" && k !== "signals" && k !== "extras")
-      copy[k] = cloneData(parts[k]);
+  if (own) {
+    for (const k in parts) {
+      if (!Object.hasOwn(parts, k)) continue;
+      if (k !== "person" && k !== "company" && k !== "signals" && k !== "extras")
+        copy[k] = cloneData(parts[k]);
+    }
+    uncopied(out.person, base.person);
+    uncopied(out.company, base.company);
+    uncopied(out.signals, base.signals);
   }
-  uncopied(out.person, base.person);
-  uncopied(out.company, base.company);
-  uncopied(out.signals, base.signals);
 
-  out.flags = {
-    do_not_contact: leads.some((l) => l.flags.do_not_contact),
-    email_unsubscribed: leads.some((l) => l.flags.email_unsubscribed),
-    call_opted_out: leads.some((l) => l.flags.call_opted_out),
-  };
-  // Extras: lower-precedence sources first so higher ones overwrite on key clashes.
+  let dnc = false;
+  let unsubscribed = false;
+  let optedOut = false;
+  for (const l of leads) {
+    const fl = l.flags;
+    if (fl.do_not_contact) dnc = true;
+    if (fl.email_unsubscribed) unsubscribed = true;
+    if (fl.call_opted_out) optedOut = true;
+  }
+  out.flags = { do_not_contact: dnc, email_unsubscribed: unsubscribed, call_opted_out: optedOut };
   const extras: Record<string, unknown> = {};
-  for (const s of CONTACT_ORDER_REVERSED) {
-    const e = bySource.get(s)?.extras;
+  for (const at of CONTACT_ORDER_REVERSED) {
+    const e = bySource[at]?.extras;
     if (e !== undefined) Object.assign(extras, e);
   }
   out.extras = extras;

@@ -6,7 +6,8 @@ import { mergeByPrecedence } from "../domain/precedence";
  * The incoming records (one per provider; `lead` alone when there is no such list) merged with
  * what other providers said before, by precedence. Stored records are D1's JSON, read back
  * through the canonical schema; a stored record of a provider that sent a fresh one is left
- * out, and so is one that no longer parses.
+ * out, and so is one that no longer parses. The result may share arrays and objects with the
+ * records it was merged from: callers only read it (map it to payloads, serialise it to D1).
  */
 export function combine(
   lead: CanonicalLead,
@@ -20,5 +21,5 @@ export function combine(
     const parsed = safeParseFast(CanonicalLeadSchema, s.record);
     if (parsed.success) leads.push(parsed.data);
   }
-  return mergeByPrecedence(leads)?.lead ?? lead;
+  return mergeByPrecedence(leads, { share: true })?.lead ?? lead;
 }
