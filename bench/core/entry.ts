@@ -7,8 +7,8 @@
 //              score, dedup key, company key, suppression keys (pipeline/prepare.ts);
 //   merge      the stored record of another provider read back through CanonicalLeadSchema and
 //              merged by precedence (pipeline/combine.ts, as merge-leads.ts does with D1's JSON),
-//              HaloPSA payloads
-//              and lists (buildPayloads), the smart merge against what LeadBridge last wrote,
+//              the person's HaloPSA fields and lists (buildPersonFields, what merge-leads.ts
+//              builds for a known person), the smart merge against what LeadBridge last wrote,
 //              and the import decision (decideImport).
 // Every lead is treated as a merge (the expensive case); the stored records and last-written
 // fields are prepared before the clock starts, as D1 would hand them over.
@@ -19,7 +19,7 @@ import type { CanonicalLead } from "../../src/domain/lead";
 import { smartMerge } from "../../src/domain/merge";
 import { combine } from "../../src/pipeline/combine";
 import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/options";
-import { buildPayloads } from "../../src/pipeline/payloads";
+import { buildPayloads, buildPersonFields } from "../../src/pipeline/payloads";
 import { prepareRecord } from "../../src/pipeline/prepare";
 
 export interface CoreInput {
@@ -100,14 +100,7 @@ function fullPath(
       }
       const s = stored.get(p.dedupKey.value);
       const lead = combine(p.lead, undefined, s === undefined ? [] : [s]);
-      const built = buildPayloads(
-        lead,
-        p.score,
-        { leadId: "ld_bench", companyKey: p.companyKey?.value ?? "lead:ld_bench" },
-        config,
-        options,
-        now,
-      );
+      const built = buildPersonFields(lead, p.score, "ld_bench", config, options, now);
       const written = s?.written ?? {};
       const merge = smartMerge({
         current: written,

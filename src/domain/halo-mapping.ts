@@ -234,14 +234,52 @@ function companyDisplay(lead: CanonicalLead, legalSuffix: "strip" | "keep"): str
   );
 }
 
+/** The user's notes: what HaloPSA's Users has no field for. */
+function userNotesOf(
+  p: CanonicalLead["person"],
+  directPhone: Phone | undefined,
+  location: string | null,
+): string | null {
+  return join(
+    [
+      p.linkedin_url && `LinkedIn: ${p.linkedin_url}`,
+      p.seniority && `Seniority: ${p.seniority}`,
+      p.departments.length > 0 && `Department: ${p.departments.join(", ")}`,
+      directPhone && `Phone type: ${directPhone.type}`,
+      p.last_name_obfuscated && `Surname (masked by provider): ${p.last_name_obfuscated}`,
+      location && `Location: ${location}`,
+    ],
+    "\n",
+  );
+}
+
+function directPhoneOf(phones: readonly Phone[]): Phone | undefined {
+  for (const x of phones) if (x.type !== "mobile") return x;
+  return undefined;
+}
+
+function mobilePhoneOf(phones: readonly Phone[]): Phone | undefined {
+  for (const x of phones) if (x.type === "mobile") return x;
+  return undefined;
+}
+
+function ticketSummary(p: CanonicalLead["person"], personName: string, companyName: string) {
+  const summaryName = join([p.first_name, p.last_name], " ") ?? personName;
+  return `${summaryName} - ${companyName}`;
+}
+
+function ticketDetails(label: string, ctx: { now: Date; qualityScore: number }): string {
+  return `Lead imported from ${label} on ${isoString(ctx.now)} (data quality ${ctx.qualityScore}/100)`;
+}
+
 export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): HaloPayloads {
   const { person: p, company: c } = lead;
   const label = SOURCE_LABELS[lead.provenance.source];
   const companyName = companyDisplay(lead, ctx.halopsa.company_legal_suffix);
   const lc = ctx.halopsa.lifecycle.lead;
 
-  const directPhone = p.phones.find((x) => x.type !== "mobile");
-  const mobile = p.phones.find((x) => x.type === "mobile");
+  const directPhone = directPhoneOf(p.phones);
+  const mobile = mobilePhoneOf(p.phones);
   const personName = p.full_name ?? p.email ?? "Unknown";
   const location = formatAddress(p.location);
 
@@ -256,17 +294,7 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
     ],
     " | ",
   );
-  const userNotes = join(
-    [
-      p.linkedin_url && `LinkedIn: ${p.linkedin_url}`,
-      p.seniority && `Seniority: ${p.seniority}`,
-      p.departments.length > 0 && `Department: ${p.departments.join(", ")}`,
-      directPhone && `Phone type: ${directPhone.type}`,
-      p.last_name_obfuscated && `Surname (masked by provider): ${p.last_name_obfuscated}`,
-      location && `Location: ${location}`,
-    ],
-    "\n",
-  );
+  const userNotes = userNotesOf(p, directPhone, location);
 
   const custom = customFieldValues(lead, { suppressed: ctx.suppressed });
   const ids = ctx.halopsa.custom_fields;
@@ -277,7 +305,6 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
       customfields.push({ id: ids[key], value: custom[key] as CustomFieldValue });
     }
 
-  const summaryName = join([p.first_name, p.last_name], " ") ?? personName;
   return {
     client: defined({
       name: companyName,
@@ -307,8 +334,8 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
       notes: userNotes ?? undefined,
     }),
     ticket: {
-      summary: `${summaryName} - ${companyName}`,
-      details: `Lead imported from ${label} on ${isoString(ctx.now)} (data quality ${ctx.qualityScore}/100)`,
+      summary: ticketSummary(p, personName, companyName),
+      details: ticketDetails(label, ctx),
       tickettype_id: lc.ticket_type_id,
       status_id: lc.statuses.new_lead,
       priority_id: lc.priority_id,
@@ -323,6 +350,55 @@ export function mapLeadToHalo(lead: CanonicalLead, ctx: HaloMappingContext): Hal
     },
     custom,
   };
+}
+
+/**
+ * The person's fields of `mapLeadToHalo` (user and ticket), exactly as
+ * `flattenPayloadParts(mapLeadToHalo(lead, ctx)).person` lists them — with `ctx.tags` unused
+ * and the custom fields left out unless `ctx.halopsa.custom_fields_enabled` — built directly: a
+ * merge needs only these, not the client, site and ticket payloads around them.
+ * test/domain/fast-paths-core.test.ts holds both to the same answer.
+ */
+export function personFieldMap(
+  lead: CanonicalLead,
+  ctx: Omit<HaloMappingContext, "companyKey" | "tags">,
+): FieldMap {
+  const { person: p, company: c } = lead;
+  const label = SOURCE_LABELS[lead.provenance.source];
+  const companyName = companyDisplay(lead, ctx.halopsa.company_legal_suffix);
+  const lc = ctx.halopsa.lifecycle.lead;
+  const directPhone = directPhoneOf(p.phones);
+  const personName = p.full_name ?? p.email ?? "Unknown";
+  // flattenPayloadParts keeps string, number and boolean values and leaves out the `…_id`
+  // properties (placeholders and external keys) and the ticket's lists; the ticket's three
+  // lifecycle ids follow its own fields, then the custom fields. Literal keys keep the map a
+  // fast-mode object (stores by a computed key would not).
+  const out: FieldMap = {};
+  if (p.first_name != null) out["user.firstname"] = p.first_name;
+  if (p.last_name != null) out["user.surname"] = p.last_name;
+  out["user.name"] = personName;
+  if (p.email != null) out["user.emailaddress"] = p.email;
+  const phone = phoneText(directPhone) ?? phoneText(c.phone);
+  if (phone !== undefined) out["user.phonenumber"] = phone;
+  const mobile = phoneText(mobilePhoneOf(p.phones));
+  if (mobile !== undefined) out["user.mobilenumber"] = mobile;
+  if (p.title != null) out["user.title"] = p.title;
+  const notes = userNotesOf(p, directPhone, formatAddress(p.location));
+  if (notes !== null) out["user.notes"] = notes;
+  out["ticket.summary"] = ticketSummary(p, personName, companyName);
+  out["ticket.details"] = ticketDetails(label, ctx);
+  out["ticket.third_party_id_string"] = ctx.leadId;
+  out["ticket.category_1"] = "Lead";
+  out["ticket.category_2"] = label;
+  out["ticket.tickettype_id"] = lc.ticket_type_id;
+  out["ticket.status_id"] = lc.statuses.new_lead;
+  out["ticket.priority_id"] = lc.priority_id;
+  if (!ctx.halopsa.custom_fields_enabled) return out;
+  const custom = customFieldValues(lead, { suppressed: ctx.suppressed });
+  for (const k in custom) out[fieldKey("ticket.cf", k)] = custom[k as CustomFieldKey];
+  // Keyed stores past a dozen properties turn a map into V8's slow dictionary mode; a spread
+  // copy is a fast-mode object, which the merge reads and lists several times per lead.
+  return { ...out };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { ImportContext } from "./context";
 import { currentFieldMap, toHaloUpdates } from "./field-views";
 import type { HaloRecordUpdate, HaloTicketView, HaloUserView } from "./halo-port";
 import { emptyOutcome, type ImportOutcome } from "./outcome";
-import { buildPayloads, type LeadPayloads } from "./payloads";
+import { buildPersonFields, type PersonFields } from "./payloads";
 import { stageOf } from "./stage";
 import type { WorkItem } from "./work-item";
 
@@ -63,14 +63,7 @@ export async function mergeLeads(ctx: ImportContext, items: WorkItem[]): Promise
     if (!row) return [];
     const lead = combine(it.lead, it.sourceRecords, sources.get(row.id) ?? []);
     const built = withCreationDetails(
-      buildPayloads(
-        lead,
-        it.score,
-        { leadId: row.id, companyKey: it.companyKey?.value ?? `lead:${row.id}` },
-        ctx.config,
-        ctx.options,
-        ctx.now,
-      ),
+      buildPersonFields(lead, it.score, row.id, ctx.config, ctx.options, ctx.now),
       row.written as FieldMap,
     );
     const plan = smartMerge({
@@ -311,7 +304,7 @@ function storedTicketState(
  * every identical re-import would "preserve" them against LeadBridge's own text and earn a merge
  * note, a HaloPSA call that says nothing. A merge offers the note LeadBridge wrote instead.
  */
-function withCreationDetails(built: LeadPayloads, written: FieldMap): LeadPayloads {
+function withCreationDetails(built: PersonFields, written: FieldMap): PersonFields {
   const details = written["ticket.details"];
   if (details === undefined) return built;
   return { ...built, personFields: { ...built.personFields, "ticket.details": details } };

@@ -4,6 +4,7 @@ import {
   flattenPayloadParts,
   type HaloPayloads,
   mapLeadToHalo,
+  personFieldMap,
 } from "../domain/halo-mapping";
 import type { CanonicalLead } from "../domain/lead";
 import { assignLists } from "../domain/lists";
@@ -48,4 +49,38 @@ export function buildPayloads(
   // site are shared, so their fields are kept apart.
   const { company, person } = flattenPayloadParts(payloads);
   return { payloads, lists, personFields: person, companyFields: company };
+}
+
+export interface PersonFields {
+  lists: string[];
+  /** The person's fields (user and ticket) as the merge sees them: `buildPayloads`' own. */
+  personFields: FieldMap;
+}
+
+/**
+ * What a merge of a known person needs from `buildPayloads` — the lists and the person's fields,
+ * the same values — without building the client, site and ticket payloads it would not send.
+ */
+export function buildPersonFields(
+  lead: CanonicalLead,
+  score: number,
+  leadId: string,
+  config: IntegrationConfig,
+  options: ImportOptions,
+  now: Date,
+): PersonFields {
+  const { lists } = assignLists(lead, score, config.lists);
+  const halopsa = config.halopsa;
+  const personFields = personFieldMap(lead, {
+    halopsa: {
+      custom_fields: halopsa.custom_fields,
+      lifecycle: halopsa.lifecycle,
+      custom_fields_enabled: halopsa.custom_fields_enabled && options.custom_fields,
+      company_legal_suffix: halopsa.company_legal_suffix,
+    },
+    leadId,
+    now,
+    qualityScore: score,
+  });
+  return { lists, personFields };
 }

@@ -10,7 +10,12 @@ import { normalisePhone } from "../../src/domain/cleanse/phone";
 import { nfc } from "../../src/domain/cleanse/values";
 import { websiteToDomain } from "../../src/domain/cleanse/website";
 import { safeParseFast } from "../../src/domain/fast-parse";
-import { flattenPayloadParts, flattenPayloads, mapLeadToHalo } from "../../src/domain/halo-mapping";
+import {
+  flattenPayloadParts,
+  flattenPayloads,
+  mapLeadToHalo,
+  personFieldMap,
+} from "../../src/domain/halo-mapping";
 import { CanonicalLeadSchema } from "../../src/domain/lead";
 import { smartMerge } from "../../src/domain/merge";
 import { mergeByPrecedence } from "../../src/domain/precedence";
@@ -507,5 +512,90 @@ describe("payload fields split by owner", () => {
       Object.keys(flat).filter((k) => k.startsWith("user.") || k.startsWith("ticket.")),
     );
     expect({ ...company, ...person }).toEqual(flat);
+  });
+});
+
+describe("person fields built directly", () => {
+  const leads = [
+    lead("generic", { ...BASE }),
+    lead("generic", { email: "solo@acme-example.com" }),
+    lead("apollo", {
+      person: {
+        id: "ap-1",
+        first_name: "Jane",
+        last_name: "Doe",
+        title: "Head of IT",
+        email: "jane.doe@acme-example.com",
+        linkedin_url: "https://linkedin.com/in/jane",
+        seniority: "head",
+        departments: ["master_information_technology"],
+        phone_numbers: [
+          { sanitized_number: "+14155550199", type: "mobile" },
+          { sanitized_number: "+14155550100", type: "work_hq" },
+        ],
+        organization: { name: "Acme Widgets", primary_domain: "acme-example.com" },
+      },
+    }),
+    lead("zoominfo", {
+      id: 7,
+      firstName: "Jane",
+      lastName: "Doe",
+      email: "jane@acme-example.com",
+      phone: "+1 415 555 0100",
+      company: { name: "Acme", website: "acme-example.com", country: "United States" },
+    }),
+    lead("hunter", {
+      domain: "acme-example.com",
+      organization: "Acme",
+      emails: [{ value: "jane@acme-example.com", first_name: "Jane", last_name: "Doe" }],
+    }),
+  ];
+  const text = fc.option(fc.constantFrom("", "Jane", "x y", "Acme Inc"), { nil: null });
+
+  it("is flattenPayloadParts(mapLeadToHalo(…)).person, keys in the same order", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...leads),
+        fc.record({
+          first_name: text,
+          last_name: text,
+          full_name: text,
+          email: text,
+          title: text,
+          last_name_obfuscated: text,
+          company: text,
+          phones: fc.boolean(),
+        }),
+        fc.boolean(),
+        fc.constantFrom("strip", "keep") as fc.Arbitrary<"strip" | "keep">,
+        (base, v, enabled, suffix) => {
+          const l = structuredClone(base);
+          l.person.first_name = v.first_name;
+          l.person.last_name = v.last_name;
+          l.person.full_name = v.full_name;
+          l.person.email = v.email;
+          l.person.title = v.title;
+          l.person.last_name_obfuscated = v.last_name_obfuscated;
+          l.company.name = v.company;
+          if (!v.phones) l.person.phones = [];
+          const halopsa = {
+            custom_fields: { lead_source: 101, do_not_contact: 105 } as never,
+            lifecycle: {
+              lead: { ticket_type_id: 3, statuses: { new_lead: 7 }, priority_id: 4 },
+            } as never,
+            custom_fields_enabled: enabled,
+            company_legal_suffix: suffix,
+          };
+          const ctx = { halopsa, leadId: "ld_1", now: NOW, qualityScore: 55 };
+          const payloads = mapLeadToHalo(l, { ...ctx, companyKey: "domain:x", tags: [] });
+          // buildPayloads empties the custom values when custom fields are off.
+          if (!enabled) payloads.custom = {};
+          const expected = flattenPayloadParts(payloads).person;
+          const got = personFieldMap(l, ctx);
+          expect(Object.entries(got)).toEqual(Object.entries(expected));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
