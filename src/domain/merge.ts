@@ -176,89 +176,124 @@ function fieldOrder(incoming: FieldMap, current: FieldMap): readonly string[] {
   return fields;
 }
 
+// A field's fixed class (which of the sets above names it), looked up once per field name
+// rather than in three sets per field per merge. Bounded: field names are a fixed set.
+const PLAIN = 0;
+const IDENTITY = 1;
+const PROTECTED = 2;
+const ENRICHMENT = 3;
+const CONDITIONAL = 4;
+const DNC = 5;
+const FIELD_CLASS = new Map<string, number>();
+function fieldClass(field: string): number {
+  let k = FIELD_CLASS.get(field);
+  if (k !== undefined) return k;
+  k = IDENTITY_FIELDS.has(field)
+    ? IDENTITY
+    : PROTECTED_FIELDS.has(field)
+      ? PROTECTED
+      : field === "ticket.cf.do_not_contact"
+        ? DNC
+        : ENRICHMENT_FIELDS.has(field)
+          ? ENRICHMENT
+          : Object.hasOwn(CONDITIONAL_FIELDS, field)
+            ? CONDITIONAL
+            : PLAIN;
+  if (FIELD_CLASS.size < 512) FIELD_CLASS.set(field, k);
+  return k;
+}
+
+function decision(
+  field: string,
+  action: MergeAction,
+  rule: MergeRule,
+  current: CustomFieldValue | null,
+  incoming: CustomFieldValue | null,
+): FieldDecision {
+  return { field, action, rule, current, incoming };
+}
+
 export function smartMerge(input: MergeInput): MergeResult {
   const stageAdvanced = isStageAdvanced(input.ticket, input.lifecycle);
   const fields = fieldOrder(input.incoming, input.current);
   const decisions: FieldDecision[] = [];
   let manual = stageAdvanced;
+  const updateExisting = input.options.update_existing;
+  const policies = input.policies as Record<string, MergeFieldPolicy | undefined>;
 
   for (const field of fields) {
     const current = input.current[field] ?? null;
     const incoming = input.incoming[field] ?? null;
-    const d = (action: MergeAction, rule: MergeRule): FieldDecision => ({
-      field,
-      action,
-      rule,
-      current,
-      incoming,
-    });
     if (stageAdvanced) {
-      decisions.push(d("preserve", "stage_advanced"));
+      decisions.push(decision(field, "preserve", "stage_advanced", current, incoming));
       continue;
     }
-    if (!input.options.update_existing) {
-      decisions.push(d("preserve", "update_disabled"));
+    if (!updateExisting) {
+      decisions.push(decision(field, "preserve", "update_disabled", current, incoming));
       continue;
     }
-    if (IDENTITY_FIELDS.has(field)) {
-      decisions.push(d("keep", "identity"));
+    const cls = fieldClass(field);
+    if (cls === IDENTITY) {
+      decisions.push(decision(field, "keep", "identity", current, incoming));
       continue;
     }
-    const policy: MergeFieldPolicy | undefined = (
-      input.policies as Record<string, MergeFieldPolicy | undefined>
-    )[field];
-    if (PROTECTED_FIELDS.has(field) || policy === "protected") {
+    const policy = Object.hasOwn(policies, field) ? policies[field] : undefined;
+    if (cls === PROTECTED || policy === "protected") {
       decisions.push(
-        same(current, incoming) ? d("keep", "unchanged") : d("preserve", "protected_field"),
+        same(current, incoming)
+          ? decision(field, "keep", "unchanged", current, incoming)
+          : decision(field, "preserve", "protected_field", current, incoming),
       );
       continue;
     }
     if (isEmpty(incoming)) {
-      decisions.push(d("keep", "no_new_data"));
+      decisions.push(decision(field, "keep", "no_new_data", current, incoming));
       continue;
     }
     if (same(current, incoming)) {
-      decisions.push(d("keep", "unchanged"));
+      decisions.push(decision(field, "keep", "unchanged", current, incoming));
       continue;
     }
-    if (field === "ticket.cf.do_not_contact") {
+    if (cls === DNC) {
       // DNC is sticky (DESIGN): it may be switched on by new data, never off.
       const on = incoming === true || norm(incoming).toLowerCase() === "true";
       const wasOn = current === true || norm(current).toLowerCase() === "true";
       decisions.push(
         on && !wasOn
-          ? d("update", "conditional:dnc_sticky")
-          : d("preserve", "conditional:dnc_sticky"),
+          ? decision(field, "update", "conditional:dnc_sticky", current, incoming)
+          : decision(field, "preserve", "conditional:dnc_sticky", current, incoming),
       );
       continue;
     }
     const last = input.lastWritten[field];
     if (!isEmpty(current) && !same(current, last)) {
       manual = true;
-      decisions.push(d("preserve", "manual_edit"));
+      decisions.push(decision(field, "preserve", "manual_edit", current, incoming));
       continue;
     }
-    if (ENRICHMENT_FIELDS.has(field)) {
-      decisions.push(d("update", "enrichment_field"));
+    if (cls === ENRICHMENT) {
+      decisions.push(decision(field, "update", "enrichment_field", current, incoming));
       continue;
     }
     if (policy === "update_unedited") {
       // Empty, or still what LeadBridge last wrote (a manual edit was caught above).
-      decisions.push(d("update", "conditional:update_unedited"));
+      decisions.push(decision(field, "update", "conditional:update_unedited", current, incoming));
       continue;
     }
-    const cond = CONDITIONAL_FIELDS[field];
+    const cond = cls === CONDITIONAL ? CONDITIONAL_FIELDS[field] : undefined;
     if (cond !== undefined) {
       const rule: MergeRule = `conditional:${cond.rule}`;
       decisions.push(
-        cond.updateIf(norm(current), norm(incoming)) ? d("update", rule) : d("preserve", rule),
+        cond.updateIf(norm(current), norm(incoming))
+          ? decision(field, "update", rule, current, incoming)
+          : decision(field, "preserve", rule, current, incoming),
       );
       continue;
     }
     decisions.push(
       isEmpty(current)
-        ? d("update", "conditional:fill_empty")
-        : d("preserve", "conditional:fill_empty"),
+        ? decision(field, "update", "conditional:fill_empty", current, incoming)
+        : decision(field, "preserve", "conditional:fill_empty", current, incoming),
     );
   }
 
