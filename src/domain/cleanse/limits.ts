@@ -86,33 +86,66 @@ function limitFor(path: string): number {
   return TEXT_LIMITS.text;
 }
 
-/** `limitFor` by (object path, key): the same few dozen paths on every lead, computed once. */
-const limitCache = new Map<string, Map<string, number>>();
-function limitsOf(prefix: string): Map<string, number> {
-  let byKey = limitCache.get(prefix);
-  if (byKey === undefined) {
-    byKey = new Map();
-    limitCache.set(prefix, byKey);
-  }
-  return byKey;
+/**
+ * What fitting knows about one object path ("person", "company.hq"): each key's limit, computed
+ * once, and the keys in the order the last object listed them, so the next object of the same
+ * shape (nearly every one: leads are built by the same code) finds each limit by position
+ * without a lookup. Bounded: paths and keys are the canonical schema's.
+ */
+interface PathInfo {
+  path: string;
+  limits: Map<string, number>;
+  keys: string[];
+  keyLimits: number[];
+  children: Map<string, PathInfo>;
 }
-function cachedLimit(byKey: Map<string, number>, prefix: string, key: string): number {
-  let limit = byKey.get(key);
+function pathInfo(path: string): PathInfo {
+  return { path, limits: new Map(), keys: [], keyLimits: [], children: new Map() };
+}
+const ROOTS = {
+  person: pathInfo("person"),
+  company: pathInfo("company"),
+  signals: pathInfo("signals"),
+};
+function limitAt(info: PathInfo, at: number, key: string): number {
+  if (info.keys[at] === key) return info.keyLimits[at] as number;
+  let limit = info.limits.get(key);
   if (limit === undefined) {
-    limit = limitFor(`${prefix}.${key}`);
-    // Keys are the canonical schema's plus a provider's extras-free objects: bounded.
-    if (byKey.size < 256) byKey.set(key, limit);
+    limit = limitFor(`${info.path}.${key}`);
+    if (info.limits.size < 256) info.limits.set(key, limit);
+  }
+  if (at < 256) {
+    info.keys[at] = key;
+    info.keyLimits[at] = limit;
   }
   return limit;
+}
+function childInfo(info: PathInfo, key: string): PathInfo {
+  let child = info.children.get(key);
+  if (child === undefined) {
+    child = pathInfo(`${info.path}.${key}`);
+    if (info.children.size < 256) info.children.set(key, child);
+  }
+  return child;
+}
+
+function allStrings(value: unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return false;
+  return true;
 }
 
 /**
  * Every text the lead carries into HaloPSA, fitted to its limit, with one warning per field
  * that was cut (`field_truncated`) or cleaned (`control_chars_removed`). Lists keep at most
  * `listItems` entries of at most `listItem` characters. Provenance and extras are not written
- * as such and are left alone.
+ * as such and are left alone. `nameKeyFresh`: the caller made `company.name_key` from
+ * `company.name` with `companyCompareKey` (the normaliser does), so while fitting leaves the
+ * company as it is, the key needs no second computation.
  */
-export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warnings: Issue[] } {
+export function fitLeadText(
+  lead: CanonicalLead,
+  opts: { nameKeyFresh?: boolean } = {},
+): { lead: CanonicalLead; warnings: Issue[] } {
   const warnings: Issue[] = [];
   const report = (field: string, fitted: FittedText, max: number) => {
     if (fitted.controlsRemoved) {
@@ -132,33 +165,37 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
   };
   // Copy-on-write: an object is copied only once one of its values changes, so a lead that
   // already fits (nearly every lead) costs a scan, not a copy of every object in it.
-  const fitObject = <T extends object>(obj: T, prefix: string): T => {
+  const fitObject = <T extends object>(obj: T, info: PathInfo): T => {
     const src = obj as Record<string, unknown>;
     let out: Record<string, unknown> | null = null;
-    const limits = limitsOf(prefix);
-    for (const key of Object.keys(src)) {
+    let at = 0;
+    // for…in over a plain object (Object's prototype, nothing enumerable on it) lists the own
+    // keys as Object.keys does, without the array.
+    for (const key in src) {
+      if (!Object.hasOwn(src, key)) continue;
       const value = src[key];
       let next: unknown = value;
-      // The path is built only when it is needed (a warning, a nested object): this runs for
-      // every field of every lead.
+      // The path is built only when it is needed (a warning): this runs for every field of
+      // every lead.
       if (typeof value === "string") {
-        const max = cachedLimit(limits, prefix, key);
+        const max = limitAt(info, at, key);
         // Short, clean and non-empty (nearly every value): kept as it is, nothing allocated.
         if (value === "" || value.length > max || hasControl(value)) {
           const fitted = fitText(value, max);
-          if (fitted.truncated || fitted.controlsRemoved) report(`${prefix}.${key}`, fitted, max);
+          if (fitted.truncated || fitted.controlsRemoved)
+            report(`${info.path}.${key}`, fitted, max);
           next = fitted.value === "" ? null : fitted.value;
         }
       } else if (Array.isArray(value)) {
-        if (value.every((v) => typeof v === "string"))
-          next = fitList(value as string[], prefix, key);
+        if (allStrings(value)) next = fitList(value as string[], info.path, key);
       } else if (value && typeof value === "object" && key !== "phone") {
-        next = fitObject(value as Record<string, unknown>, `${prefix}.${key}`);
+        next = fitObject(value as Record<string, unknown>, childInfo(info, key));
       }
       if (next !== value) {
         if (out === null) out = { ...src };
         out[key] = next;
       }
+      at++;
     }
     return (out ?? obj) as T;
   };
@@ -184,11 +221,14 @@ export function fitLeadText(lead: CanonicalLead): { lead: CanonicalLead; warning
     );
     return fitted.map((f) => f.value).filter((v) => v !== "");
   };
-  const person = fitObject(lead.person, "person");
-  const company = fitObject(lead.company, "company");
-  const signals = fitObject(lead.signals, "signals");
+  const person = fitObject(lead.person, ROOTS.person);
+  const company = fitObject(lead.company, ROOTS.company);
+  const signals = fitObject(lead.signals, ROOTS.signals);
   // The comparison key follows the name HaloPSA will show.
-  const nameKey = companyCompareKey(company.name);
+  const nameKey =
+    opts.nameKeyFresh === true && company === lead.company
+      ? company.name_key
+      : companyCompareKey(company.name);
   const fittedCompany = nameKey === company.name_key ? company : { ...company, name_key: nameKey };
   return { lead: { ...lead, person, company: fittedCompany, signals }, warnings };
 }

@@ -282,7 +282,8 @@ export function finaliseDraft(
     extras: draft.extras ?? {},
   };
   // Nothing longer than HaloPSA should hold, and no control character, leaves the domain.
-  const fitted = fitLeadText(lead);
+  // name_key was made from the name just above.
+  const fitted = fitLeadText(lead, { nameKeyFresh: true });
   return {
     ok: true,
     lead: fitted.lead,
