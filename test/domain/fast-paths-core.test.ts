@@ -3,9 +3,9 @@ import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { isAllCaps, isAllLower } from "../../src/domain/cleanse/case";
-import { foldForKey } from "../../src/domain/cleanse/company";
+import { companyCompareKey, foldForKey } from "../../src/domain/cleanse/company";
 import { toAsciiDomain } from "../../src/domain/cleanse/email";
-import { fitLeadText, fitText, TEXT_LIMITS } from "../../src/domain/cleanse/limits";
+import { builtLeadFits, fitLeadText, fitText, TEXT_LIMITS } from "../../src/domain/cleanse/limits";
 import { normalisePhone } from "../../src/domain/cleanse/phone";
 import { nfc } from "../../src/domain/cleanse/values";
 import { websiteToDomain } from "../../src/domain/cleanse/website";
@@ -597,5 +597,64 @@ describe("person fields built directly", () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("a built lead that already fits", () => {
+  const text = fc.oneof(
+    fc.constant(null),
+    fc.constantFrom("", "Jane", "a\u0007b", "x".repeat(101), "y".repeat(201), "z".repeat(4001)),
+    fc.string({ maxLength: 20 }),
+  );
+  const list = fc.array(fc.oneof(fc.constantFrom("", "ok", "x".repeat(101)), fc.string()), {
+    maxLength: 3,
+  });
+
+  it("is one fitLeadText leaves as it is, with no warning", () => {
+    const base = lead("generic", { ...BASE });
+    expect(builtLeadFits(base)).toBe(true);
+    let fitting = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          first_name: text,
+          full_name: text,
+          title: text,
+          email_status: text,
+          city: text,
+          name: text,
+          industry: text,
+          hq_raw: text,
+          last_seen_at: text,
+          departments: list,
+          keywords: list,
+          growth: list,
+        }),
+        (v) => {
+          const l = structuredClone(base);
+          l.person.first_name = v.first_name;
+          l.person.full_name = v.full_name;
+          l.person.title = v.title;
+          l.person.email_status = v.email_status as never;
+          l.person.location.city = v.city;
+          l.company.name = v.name;
+          l.company.name_key = companyCompareKey(v.name);
+          l.company.industry = v.industry;
+          l.company.hq.raw = v.hq_raw;
+          l.signals.last_seen_at = v.last_seen_at;
+          l.person.departments = v.departments;
+          l.company.keywords = v.keywords;
+          l.signals.growth = v.growth;
+          const fitted = fitLeadText(l);
+          if (builtLeadFits(l)) {
+            fitting++;
+            expect(fitted.warnings).toEqual([]);
+            expect(fitted.lead).toEqual(l);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(fitting).toBeGreaterThan(0);
   });
 });

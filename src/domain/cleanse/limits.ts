@@ -1,4 +1,4 @@
-import type { CanonicalLead, Issue } from "../lead";
+import type { Address, CanonicalLead, Issue } from "../lead";
 import { companyCompareKey } from "./company";
 
 /**
@@ -231,4 +231,104 @@ export function fitLeadText(
       : companyCompareKey(company.name);
   const fittedCompany = nameKey === company.name_key ? company : { ...company, name_key: nameKey };
   return { lead: { ...lead, person, company: fittedCompany, signals }, warnings };
+}
+
+// The limits of the canonical lead's own fields, as fitLeadText finds them by path.
+const LIMIT = {
+  first_name: limitFor("person.first_name"),
+  last_name: limitFor("person.last_name"),
+  last_name_obfuscated: limitFor("person.last_name_obfuscated"),
+  full_name: limitFor("person.full_name"),
+  title: limitFor("person.title"),
+  email: limitFor("person.email"),
+  email_status: limitFor("person.email_status"),
+  person_linkedin: limitFor("person.linkedin_url"),
+  seniority: limitFor("person.seniority"),
+  location: limitFor("person.location.city"),
+  name: limitFor("company.name"),
+  name_key: limitFor("company.name_key"),
+  domain: limitFor("company.domain"),
+  website: limitFor("company.website"),
+  industry: limitFor("company.industry"),
+  employee_range: limitFor("company.employee_range"),
+  revenue_text: limitFor("company.revenue_text"),
+  hq: limitFor("company.hq.city"),
+  country_code: limitFor("company.country_code"),
+  description: limitFor("company.description"),
+  company_linkedin: limitFor("company.linkedin_url"),
+  signal: limitFor("signals.intent_strength"),
+};
+
+/** A text fitText would keep as it is (null stays null); anything else is not sure. */
+function fits(v: unknown, max: number): boolean {
+  if (v === null) return true;
+  return typeof v === "string" && v !== "" && v.length <= max && !hasControl(v);
+}
+
+/** A list fitList would keep as it is. */
+function listFits(v: unknown): boolean {
+  if (!Array.isArray(v) || v.length > TEXT_LIMITS.listItems) return false;
+  for (let i = 0; i < v.length; i++) {
+    const s = v[i];
+    if (typeof s !== "string" || s === "" || s.length > TEXT_LIMITS.listItem || hasControl(s))
+      return false;
+  }
+  return true;
+}
+
+function addressFits(a: Address, max: number): boolean {
+  return (
+    fits(a.street, max) &&
+    fits(a.city, max) &&
+    fits(a.state, max) &&
+    fits(a.postal_code, max) &&
+    fits(a.country, max) &&
+    fits(a.raw, max)
+  );
+}
+
+/**
+ * Whether `fitLeadText` would leave this lead as it is, with no warning, asked field by field
+ * for a lead the normaliser just built (exactly the canonical keys, its company key made from
+ * its name): one read per field where fitLeadText walks every object by its keys. Numbers and
+ * booleans are never changed by fitting; the phones are not fitted. "No" means only "fit it".
+ */
+export function builtLeadFits(lead: CanonicalLead): boolean {
+  const p = lead.person;
+  const c = lead.company;
+  const s = lead.signals;
+  return (
+    fits(p.first_name, LIMIT.first_name) &&
+    fits(p.last_name, LIMIT.last_name) &&
+    fits(p.last_name_obfuscated, LIMIT.last_name_obfuscated) &&
+    fits(p.full_name, LIMIT.full_name) &&
+    fits(p.title, LIMIT.title) &&
+    fits(p.email, LIMIT.email) &&
+    fits(p.email_status, LIMIT.email_status) &&
+    fits(p.linkedin_url, LIMIT.person_linkedin) &&
+    fits(p.seniority, LIMIT.seniority) &&
+    listFits(p.departments) &&
+    addressFits(p.location, LIMIT.location) &&
+    fits(c.name, LIMIT.name) &&
+    fits(c.name_key, LIMIT.name_key) &&
+    fits(c.domain, LIMIT.domain) &&
+    fits(c.website, LIMIT.website) &&
+    fits(c.industry, LIMIT.industry) &&
+    listFits(c.industries) &&
+    fits(c.employee_range, LIMIT.employee_range) &&
+    fits(c.revenue_text, LIMIT.revenue_text) &&
+    addressFits(c.hq, LIMIT.hq) &&
+    fits(c.country_code, LIMIT.country_code) &&
+    listFits(c.technologies) &&
+    fits(c.description, LIMIT.description) &&
+    listFits(c.keywords) &&
+    fits(c.linkedin_url, LIMIT.company_linkedin) &&
+    listFits(s.intent_topics) &&
+    fits(s.intent_strength, LIMIT.signal) &&
+    listFits(s.growth) &&
+    fits(s.last_seen_at, LIMIT.signal) &&
+    listFits(s.source_urls) &&
+    fits(s.email_pattern, LIMIT.signal) &&
+    fits(s.person_moved, LIMIT.signal)
+  );
 }

@@ -1,7 +1,7 @@
 import { companyCompareKey, companyDisplayName } from "../../domain/cleanse/company";
 import { countryToIso2 } from "../../domain/cleanse/country";
 import { normaliseEmail } from "../../domain/cleanse/email";
-import { fitLeadText } from "../../domain/cleanse/limits";
+import { builtLeadFits, fitLeadText } from "../../domain/cleanse/limits";
 import { buildName } from "../../domain/cleanse/name";
 import { makePhone, type Phone, type PhoneType } from "../../domain/cleanse/phone";
 import {
@@ -282,8 +282,10 @@ export function finaliseDraft(
     extras: draft.extras ?? {},
   };
   // Nothing longer than HaloPSA should hold, and no control character, leaves the domain.
-  // name_key was made from the name just above.
-  const fitted = fitLeadText(lead, { nameKeyFresh: true });
+  // Nearly every lead already fits; name_key was made from the name just above.
+  const fitted = builtLeadFits(lead)
+    ? { lead, warnings: [] }
+    : fitLeadText(lead, { nameKeyFresh: true });
   return {
     ok: true,
     lead: fitted.lead,
