@@ -83,7 +83,7 @@ export async function receiveHaloWebhook(
           kind: e.kind,
         })),
       };
-      await env.JOBS.send(message);
+      await env.CONTROL.send(message);
     }
   } catch (err) {
     // Not queued, so not taken: forget the ids so HaloPSA's re-send is applied.

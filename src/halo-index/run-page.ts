@@ -53,7 +53,7 @@ export async function runIndexPage(env: Env, msg: HaloIndexMessage, now: Date): 
   const ahead = ordinal(step) - ordinal(current);
   if (ahead < 0) return;
   if (ahead > 0) {
-    await env.JOBS.send(msg, { delaySeconds: EARLY_DELAY_SECONDS });
+    await env.CONTROL.send(msg, { delaySeconds: EARLY_DELAY_SECONDS });
     return;
   }
 
@@ -66,7 +66,7 @@ export async function runIndexPage(env: Env, msg: HaloIndexMessage, now: Date): 
   const passRead = run.passRead + page.items.length;
   const done = passComplete(page.items.length, passRead, page.recordCount, INDEX_PAGE_SIZE);
   const next = nextStep(step, done, lifecycle);
-  if (next !== null) await env.JOBS.send(indexMessage(run.id, next));
+  if (next !== null) await env.CONTROL.send(indexMessage(run.id, next));
   const counts = addCounts(readCounts(run.counts), { ...result.counts, pages_read: 1 });
   const moved = await advanceRun(db, run.id, step, next, {
     counts,

@@ -33,6 +33,6 @@ export async function startIndexRun(
     createdBy,
     at: now.toISOString(),
   });
-  await env.JOBS.send(indexMessage(id, FIRST_STEP));
+  await env.CONTROL.send(indexMessage(id, FIRST_STEP));
   return { kind: "started", id };
 }

@@ -15,6 +15,13 @@ import { enqueueChunks } from "./enqueue";
 import { JobMessage } from "./messages";
 
 export const JOBS_QUEUE = "leadbridge-jobs";
+/**
+ * DNC pushes, HaloPSA's webhooks and index pages. They used to share the jobs queue, where a
+ * burst of them (one DNC message per suppression added) filled a batch and flushed it early, so
+ * jobs submitted together were imported apart and paid for merges (issue 14). Its dead messages
+ * go to the jobs dead-letter queue, whose consumer knows every message type.
+ */
+export const CONTROL_QUEUE = "leadbridge-control";
 export const JOBS_DLQ = "leadbridge-jobs-dlq";
 
 /** Capped exponential backoff for failures: 10 s, 20 s, 40 s … at most 5 minutes. */
@@ -23,7 +30,8 @@ export function backoffSeconds(attempts: number): number {
 }
 
 /**
- * The jobs queue consumer. A batch's chunks are imported as one run, across jobs whose options
+ * The jobs and control queues' consumer (either takes any message type, so messages sent before
+ * a deploy moved a type are still handled). A batch's chunks are imported as one run, across jobs whose options
  * agree; each message is still acked or retried on its own. A full HaloPSA window
  * is not a failure: the message is re-sent with the delay HaloGate asked for (a fresh message,
  * so waiting never uses up the retry budget). Real failures retry with capped backoff; after
@@ -38,7 +46,7 @@ export async function handleQueue(
     return handleDeliveries(batch, env);
   }
   if (batch.queue === JOBS_DLQ) return handleDeadLetters(batch, env);
-  if (batch.queue !== JOBS_QUEUE) {
+  if (batch.queue !== JOBS_QUEUE && batch.queue !== CONTROL_QUEUE) {
     // Not a queue this Worker knows: leave the messages for a consumer that does.
     batch.retryAll({ delaySeconds: 300 });
     return;
@@ -78,17 +86,17 @@ async function handleJobs(batch: MessageBatch<unknown>, env: Env): Promise<void>
       if (body.type === "dnc.propagate") {
         const run = await runDncPropagation(env, new Date());
         if (run.retryAfterMs !== null) {
-          await env.JOBS.send(body, {
+          await env.CONTROL.send(body, {
             delaySeconds: Math.max(1, Math.ceil(run.retryAfterMs / 1000)),
           });
         } else if (run.more) {
-          await env.JOBS.send(body);
+          await env.CONTROL.send(body);
         }
       }
       message.ack();
     } catch (err) {
       if (err instanceof HaloThrottledError) {
-        await env.JOBS.send(body, { delaySeconds: throttleDelay(err) });
+        await env.CONTROL.send(body, { delaySeconds: throttleDelay(err) });
         message.ack();
         continue;
       }

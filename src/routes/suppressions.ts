@@ -174,7 +174,7 @@ suppressionRoutes.openapi(
       // The pushes to HaloPSA and the providers were committed with the entry; start them now
       // (the minute cron sends whatever this misses).
       const message: DncPropagateMessage = { type: "dnc.propagate" };
-      await c.env.JOBS.send(message).catch(() => undefined);
+      await c.env.CONTROL.send(message).catch(() => undefined);
       await writeAudit(
         db,
         [

@@ -11,13 +11,13 @@ export interface Sent {
 }
 
 /**
- * Captures what the service puts on the jobs queue, so a test can hand each message to the
+ * Captures what the service puts on the control queue, so a test can hand each message to the
  * consumer itself (and see the delays it asks for) instead of racing the real queue.
  */
 export function captureQueue(): { sent: Sent[]; restore: () => void } {
   const sent: Sent[] = [];
   const spy: MockInstance = vi
-    .spyOn(env.JOBS, "send")
+    .spyOn(env.CONTROL, "send")
     .mockImplementation(async (body: unknown, opts?: QueueSendOptions) => {
       sent.push({ body, delaySeconds: opts?.delaySeconds });
       return undefined as never;
@@ -25,8 +25,8 @@ export function captureQueue(): { sent: Sent[]; restore: () => void } {
   return { sent, restore: () => spy.mockRestore() };
 }
 
-/** Delivers one message to the Worker's queue handler, as the jobs queue would. */
-export async function deliver(body: unknown, queue = "leadbridge-jobs") {
+/** Delivers one message to the Worker's queue handler, as the control queue would. */
+export async function deliver(body: unknown, queue = "leadbridge-control") {
   const batch = createMessageBatch(queue, [
     { id: `m-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body },
   ]);
