@@ -5,8 +5,9 @@
 // Per submitted record, timed:
 //   prepare    normaliseRecord (provider shape → canonical lead, every cleansing rule), quality
 //              score, dedup key, company key, suppression keys (pipeline/prepare.ts);
-//   merge      the stored record of another provider read back through CanonicalLeadSchema and
-//              merged by precedence (pipeline/combine.ts, as merge-leads.ts does with D1's JSON),
+//   merge      the stored record of another provider, as D1 hands it over (JSON, stamped with
+//              the canonical schema version LeadBridge wrote it under), merged by precedence
+//              (pipeline/combine.ts, as merge-leads.ts does with loadSources' rows),
 //              the person's HaloPSA fields and lists (buildPersonFields, what merge-leads.ts
 //              builds for a known person), the smart merge against what LeadBridge last wrote,
 //              and the import decision (decideImport).
@@ -16,6 +17,7 @@ import { defaultConfig } from "../../src/config/schema";
 import { decideImport } from "../../src/domain/decision";
 import type { FieldMap } from "../../src/domain/halo-mapping";
 import type { CanonicalLead } from "../../src/domain/lead";
+import { CANONICAL_LEAD_VERSION } from "../../src/domain/lead-version";
 import { smartMerge } from "../../src/domain/merge";
 import { combine } from "../../src/pipeline/combine";
 import { DEFAULT_IMPORT_OPTIONS } from "../../src/pipeline/options";
@@ -56,6 +58,8 @@ const ticket = {
 interface Stored {
   source: string;
   record: unknown;
+  /** As saveSourceStatement stamps a record LeadBridge writes. */
+  schemaVersion: string;
   written: FieldMap;
 }
 
@@ -68,6 +72,7 @@ function storedFor(lead: CanonicalLead, score: number, key: string): Stored {
   return {
     source: other.provenance.source,
     record: JSON.parse(JSON.stringify(other)),
+    schemaVersion: CANONICAL_LEAD_VERSION,
     written: built.personFields,
   };
 }

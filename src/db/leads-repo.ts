@@ -2,6 +2,8 @@ import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql }
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Stage } from "../config/schema";
 import { legacyEmailSpelling } from "../domain/cleanse/email";
+import type { CanonicalLead } from "../domain/lead";
+import { CANONICAL_LEAD_VERSION } from "../domain/lead-version";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -281,16 +283,22 @@ export function updateLeadStatement(db: Db, id: string, patch: Partial<NewLeadRo
   return db.update(leads).set(patch).where(eq(leads.id, id));
 }
 
+/**
+ * Stores one provider's record of a lead. Only canonical leads LeadBridge's normaliser built
+ * are stored, stamped with the schema's fingerprint so they are read back without re-validation
+ * (see domain/lead-version.ts).
+ */
 export function saveSourceStatement(
   db: Db,
-  row: { leadId: string; source: string; record: unknown; receivedAt: string },
+  row: { leadId: string; source: string; record: CanonicalLead; receivedAt: string },
 ) {
+  const schemaVersion = CANONICAL_LEAD_VERSION;
   return db
     .insert(leadSources)
-    .values(row)
+    .values({ ...row, schemaVersion })
     .onConflictDoUpdate({
       target: [leadSources.leadId, leadSources.source],
-      set: { record: row.record, receivedAt: row.receivedAt },
+      set: { record: row.record, receivedAt: row.receivedAt, schemaVersion },
     });
 }
 
@@ -303,16 +311,21 @@ export function replaceListsStatements(db: Db, leadId: string, lists: string[], 
   ];
 }
 
-export async function loadSources(
-  db: Db,
-  leadIds: string[],
-): Promise<Map<string, { source: string; record: unknown }[]>> {
-  const out = new Map<string, { source: string; record: unknown }[]>();
+/** A provider's stored record as D1 holds it (see saveSourceStatement). */
+export interface StoredSource {
+  source: string;
+  record: unknown;
+  /** The canonical schema's fingerprint when LeadBridge wrote it; null for older rows. */
+  schemaVersion: string | null;
+}
+
+export async function loadSources(db: Db, leadIds: string[]): Promise<Map<string, StoredSource[]>> {
+  const out = new Map<string, StoredSource[]>();
   for (const part of chunk([...new Set(leadIds)], 90)) {
     const rows = await db.select().from(leadSources).where(inArray(leadSources.leadId, part));
     for (const r of rows) {
       const list = out.get(r.leadId) ?? [];
-      list.push({ source: r.source, record: r.record });
+      list.push({ source: r.source, record: r.record, schemaVersion: r.schemaVersion });
       out.set(r.leadId, list);
     }
   }

@@ -224,6 +224,12 @@ export const leadSources = sqliteTable(
     source: text("source").notNull(),
     record: text("record", { mode: "json" }).notNull(),
     receivedAt: text("received_at").notNull(),
+    /**
+     * The canonical lead schema's fingerprint (domain/lead-version.ts) when LeadBridge wrote the
+     * record: a record written under the current schema is read back without re-validation.
+     * Null for rows written before (or by hand): those are parsed in full.
+     */
+    schemaVersion: text("schema_version"),
   },
   (t) => [uniqueIndex("lead_sources_pk").on(t.leadId, t.source)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `lead_sources` ADD `schema_version` text;
