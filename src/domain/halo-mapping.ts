@@ -126,8 +126,14 @@ const MSP_RELEVANT =
   /microsoft|office ?365|azure|windows|sharepoint|exchange|teams|aws|amazon web|google (workspace|apps|cloud)|gmail|cloudflare|vmware|citrix|cisco|meraki|fortinet|sophos|crowdstrike|sentinel|okta|duo|veeam|backup|datto|mimecast|proofpoint|rackspace|salesforce|hubspot|zendesk|servicenow|slack|zoom|dropbox|box\b|dell|lenovo|\bhp\b|ubiquiti|wordpress|intercom/i;
 
 const join = (parts: (string | null | undefined | false)[], sep: string): string | null => {
-  const kept = parts.filter((p): p is string => typeof p === "string" && p.trim() !== "");
-  return kept.length === 0 ? null : kept.join(sep);
+  // The kept parts joined, without the filtered copy: this runs a dozen times per lead.
+  let out: string | null = null;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (typeof p !== "string" || p.trim() === "") continue;
+    out = out === null ? p : out + sep + p;
+  }
+  return out;
 };
 
 /**
@@ -205,13 +211,86 @@ export function customFieldValues(
   out.company_founded_year = c.founded_year;
   out.location_hq = formatAddress(c.hq);
 
+  // The values that are there, in the order set above, by literal keys: stores by computed key
+  // past a dozen would make this a slow dictionary-mode object.
   const clean: Partial<Record<CustomFieldKey, CustomFieldValue>> = {};
-  for (const k in out) {
-    const v = out[k as CustomFieldKey];
-    if (v !== null && v !== undefined) clean[k as CustomFieldKey] = v;
-  }
+  if (out.lead_source != null) clean.lead_source = out.lead_source;
+  if (out.services_offered != null) clean.services_offered = out.services_offered;
+  if (out.growth_signals != null) clean.growth_signals = out.growth_signals;
+  if (out.project_pipelines != null) clean.project_pipelines = out.project_pipelines;
+  if (out.do_not_contact != null) clean.do_not_contact = out.do_not_contact;
+  if (out.technology_stack != null) clean.technology_stack = out.technology_stack;
+  if (out.revenue_range != null) clean.revenue_range = out.revenue_range;
+  if (out.employee_count_range != null) clean.employee_count_range = out.employee_count_range;
+  if (out.management_level != null) clean.management_level = out.management_level;
+  if (out.department_function != null) clean.department_function = out.department_function;
+  if (out.intent_signals != null) clean.intent_signals = out.intent_signals;
+  if (out.company_founded_year != null) clean.company_founded_year = out.company_founded_year;
+  if (out.location_hq != null) clean.location_hq = out.location_hq;
   return clean;
 }
+
+/**
+ * Writes `custom` into `out` as "ticket.cf.<key>" fields, in `custom`'s own order, by literal
+ * keys for the thirteen keys customFieldValues sets (in the order it sets them), so `out` stays
+ * a fast-mode object (stores by computed key past a dozen turn it into a slow dictionary).
+ * A `custom` with any other key or order (none today) takes the general path.
+ */
+function putCustomFields(
+  out: FieldMap,
+  custom: Partial<Record<CustomFieldKey, CustomFieldValue>>,
+): FieldMap {
+  let inOrder = true;
+  let last = -1;
+  for (const k in custom) {
+    const at = CUSTOM_ORDER.get(k);
+    if (at === undefined || at <= last) {
+      inOrder = false;
+      break;
+    }
+    last = at;
+  }
+  if (!inOrder) {
+    for (const k in custom) out[fieldKey("ticket.cf", k)] = custom[k as CustomFieldKey];
+    return { ...out };
+  }
+  const c = custom;
+  if (c.lead_source !== undefined) out["ticket.cf.lead_source"] = c.lead_source;
+  if (c.services_offered !== undefined) out["ticket.cf.services_offered"] = c.services_offered;
+  if (c.growth_signals !== undefined) out["ticket.cf.growth_signals"] = c.growth_signals;
+  if (c.project_pipelines !== undefined) out["ticket.cf.project_pipelines"] = c.project_pipelines;
+  if (c.do_not_contact !== undefined) out["ticket.cf.do_not_contact"] = c.do_not_contact;
+  if (c.technology_stack !== undefined) out["ticket.cf.technology_stack"] = c.technology_stack;
+  if (c.revenue_range !== undefined) out["ticket.cf.revenue_range"] = c.revenue_range;
+  if (c.employee_count_range !== undefined)
+    out["ticket.cf.employee_count_range"] = c.employee_count_range;
+  if (c.management_level !== undefined) out["ticket.cf.management_level"] = c.management_level;
+  if (c.department_function !== undefined)
+    out["ticket.cf.department_function"] = c.department_function;
+  if (c.intent_signals !== undefined) out["ticket.cf.intent_signals"] = c.intent_signals;
+  if (c.company_founded_year !== undefined)
+    out["ticket.cf.company_founded_year"] = c.company_founded_year;
+  if (c.location_hq !== undefined) out["ticket.cf.location_hq"] = c.location_hq;
+  return out;
+}
+/** The keys customFieldValues sets, in its order (putCustomFields writes them in this order). */
+const CUSTOM_ORDER = new Map<string, number>(
+  [
+    "lead_source",
+    "services_offered",
+    "growth_signals",
+    "project_pipelines",
+    "do_not_contact",
+    "technology_stack",
+    "revenue_range",
+    "employee_count_range",
+    "management_level",
+    "department_function",
+    "intent_signals",
+    "company_founded_year",
+    "location_hq",
+  ].map((k, i) => [k, i]),
+);
 
 function phoneText(p: Phone | null | undefined): string | undefined {
   if (!p) return undefined;
@@ -394,11 +473,7 @@ export function personFieldMap(
   out["ticket.status_id"] = lc.statuses.new_lead;
   out["ticket.priority_id"] = lc.priority_id;
   if (!ctx.halopsa.custom_fields_enabled) return out;
-  const custom = customFieldValues(lead, { suppressed: ctx.suppressed });
-  for (const k in custom) out[fieldKey("ticket.cf", k)] = custom[k as CustomFieldKey];
-  // Keyed stores past a dozen properties turn a map into V8's slow dictionary mode; a spread
-  // copy is a fast-mode object, which the merge reads and lists several times per lead.
-  return { ...out };
+  return putCustomFields(out, customFieldValues(lead, { suppressed: ctx.suppressed }));
 }
 
 /**
