@@ -302,7 +302,7 @@ function copyField(f: number, from: Lead, to: Lead, own: boolean): void {
   }
 }
 
-/** Each source's index into a merge's by-source slots. */
+/** Each source's index into a merge's by-source slots (sourceIndex answers the same). */
 const SOURCE_INDEX: Record<LeadSource, number> = { zoominfo: 0, apollo: 1, hunter: 2, generic: 3 };
 /** Each field's sources in its category's order, as slot indexes. */
 const FIELD_ORDER: readonly (readonly number[])[] = FIELDS.map((spec) =>
@@ -318,31 +318,48 @@ export interface PrecedenceResult {
   chosen: Record<string, LeadSource>;
 }
 
-export interface PrecedenceOptions {
-  /**
-   * Let the merged lead share the inputs' arrays and objects instead of copying them. Only for
-   * a caller that never changes the inputs or the result afterwards (the import's combine, which
-   * maps the result to payloads and serialises it); by default the result shares nothing.
-   */
-  share?: boolean;
-}
-
 /**
  * Merges records of the same person from several providers field by field by the table above.
  * Do-not-contact flags are OR-ed — an opt-out from any provider wins (DESIGN: DNC is sticky).
  * When one provider sent several records, the first one given wins within that provider.
  */
-export function mergeByPrecedence(
+export function mergeByPrecedence(leads: readonly CanonicalLead[]): PrecedenceResult | null {
+  const chosen: Record<string, LeadSource> = {};
+  const lead = merge(leads, true, chosen);
+  return lead === null ? null : { lead, chosen };
+}
+
+/**
+ * `mergeByPrecedence(leads)?.lead` for a caller that only reads the inputs and the result
+ * afterwards (the import's combine maps the result to payloads and serialises it): the merged
+ * lead may share the inputs' arrays and objects instead of copying them, and which source won
+ * each field is not recorded.
+ */
+export function mergeSharing(leads: readonly CanonicalLead[]): CanonicalLead | null {
+  return merge(leads, false, null);
+}
+
+function sourceIndex(source: LeadSource): number {
+  // Compared, not looked up: the leads come from different code (normaliser, JSON), and a keyed
+  // read of one table by their strings is a slow, polymorphic lookup.
+  if (source === "zoominfo") return 0;
+  if (source === "apollo") return 1;
+  if (source === "hunter") return 2;
+  return source === "generic" ? 3 : -1;
+}
+
+/** The merge; `own`: share nothing with the inputs; `chosen`: filled with each field's source. */
+function merge(
   leads: readonly CanonicalLead[],
-  options: PrecedenceOptions = {},
-): PrecedenceResult | null {
+  own: boolean,
+  chosen: Record<string, LeadSource> | null,
+): CanonicalLead | null {
   const first = leads[0];
   if (first === undefined) return null;
-  const own = options.share !== true;
   const bySource: (CanonicalLead | undefined)[] = [undefined, undefined, undefined, undefined];
   for (const l of leads) {
-    const at = SOURCE_INDEX[l.provenance.source];
-    if (bySource[at] === undefined) bySource[at] = l;
+    const at = sourceIndex(l.provenance.source);
+    if (at >= 0 && bySource[at] === undefined) bySource[at] = l;
   }
 
   let base = first;
@@ -367,7 +384,6 @@ export function mergeByPrecedence(
   }
   copy.extras = {};
   const out = copy as unknown as CanonicalLead;
-  const chosen: Record<string, LeadSource> = {};
 
   for (let f = 0; f < FIELDS.length; f++) {
     const order = FIELD_ORDER[f] as readonly number[];
@@ -382,7 +398,7 @@ export function mergeByPrecedence(
     if (winner === undefined) continue;
     // The base's values are already in `out` (and copied below unless sharing).
     if (winner !== base) copyField(f, winner, out, own);
-    chosen[(FIELDS[f] as { field: string }).field] = winner.provenance.source;
+    if (chosen !== null) chosen[(FIELDS[f] as { field: string }).field] = winner.provenance.source;
   }
   if (own) {
     for (const k in parts) {
@@ -411,5 +427,5 @@ export function mergeByPrecedence(
     if (e !== undefined) Object.assign(extras, e);
   }
   out.extras = extras;
-  return { lead: out, chosen };
+  return out;
 }

@@ -1,7 +1,7 @@
 import { safeParseFast } from "../domain/fast-parse";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { CANONICAL_LEAD_VERSION } from "../domain/lead-version";
-import { mergeByPrecedence } from "../domain/precedence";
+import { mergeSharing } from "../domain/precedence";
 
 /**
  * The incoming records (one per provider; `lead` alone when there is no such list) merged with
@@ -29,5 +29,5 @@ export function combine(
     const parsed = safeParseFast(CanonicalLeadSchema, s.record);
     if (parsed.success) leads.push(parsed.data);
   }
-  return mergeByPrecedence(leads, { share: true })?.lead ?? lead;
+  return mergeSharing(leads) ?? lead;
 }

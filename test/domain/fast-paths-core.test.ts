@@ -18,7 +18,7 @@ import {
 } from "../../src/domain/halo-mapping";
 import { CanonicalLeadSchema } from "../../src/domain/lead";
 import { smartMerge } from "../../src/domain/merge";
-import { mergeByPrecedence } from "../../src/domain/precedence";
+import { mergeByPrecedence, mergeSharing } from "../../src/domain/precedence";
 import { ApolloPersonSchema } from "../../src/providers/apollo/schema";
 import { GenericLeadSchema } from "../../src/providers/generic/schema";
 import { HunterDomainSearchSchema } from "../../src/providers/hunter/schema";
@@ -656,5 +656,57 @@ describe("a built lead that already fits", () => {
       { numRuns: 2000 },
     );
     expect(fitting).toBeGreaterThan(0);
+  });
+});
+
+describe("precedence merge sharing its inputs", () => {
+  const pool = [
+    lead("generic", { ...BASE }),
+    lead("apollo", {
+      person: {
+        id: "ap-1",
+        first_name: "Jane",
+        last_name: "Doe",
+        title: "Head of IT",
+        email: "jane@acme-example.com",
+        departments: ["master_information_technology"],
+        phone_numbers: [{ sanitized_number: "+14155550199", type: "mobile" }],
+        organization: { name: "Acme", primary_domain: "acme-example.com", keywords: ["msp"] },
+      },
+    }),
+    lead("zoominfo", {
+      id: 7,
+      firstName: "Jane",
+      lastName: "Doe",
+      jobTitle: "CTO",
+      email: "jane@acme-example.com",
+      phone: "+1 415 555 0100",
+      company: { name: "Acme Inc", website: "acme-example.com", country: "United States" },
+    }),
+    lead("hunter", {
+      domain: "acme-example.com",
+      organization: "Acme",
+      emails: [{ value: "jane@acme-example.com", first_name: "Jane", last_name: "Doe" }],
+    }),
+  ];
+
+  it("merges to mergeByPrecedence's lead, keys in the same order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pool.keys()), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        (picks, viaJson) => {
+          // As combine sees them: fresh leads, or stored ones read back from JSON.
+          const leads = picks.map((i) => {
+            const l = pool[i] as (typeof pool)[number];
+            return viaJson ? JSON.parse(JSON.stringify(l)) : l;
+          });
+          const expected = mergeByPrecedence(leads)?.lead;
+          const got = mergeSharing(leads);
+          expect(JSON.stringify(got)).toBe(JSON.stringify(expected));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
