@@ -51,6 +51,27 @@ export interface ListAssignment {
   tags: { text: string }[];
 }
 
+/**
+ * The industry lists with their words lower-cased, per rules object (the config's, the same for
+ * every lead of an import): own keys in order, as Object.entries lists them.
+ */
+const INDUSTRY_WORDS = new WeakMap<
+  ListRules["industries"],
+  { listId: string; words: string[] }[]
+>();
+function industryWords(industries: ListRules["industries"]) {
+  let out = INDUSTRY_WORDS.get(industries);
+  if (out === undefined) {
+    out = [];
+    for (const listId in industries) {
+      if (!Object.hasOwn(industries, listId)) continue;
+      out.push({ listId, words: (industries[listId] ?? []).map((w) => w.toLowerCase()) });
+    }
+    INDUSTRY_WORDS.set(industries, out);
+  }
+  return out;
+}
+
 export function assignLists(
   lead: CanonicalLead,
   score: number,
@@ -68,17 +89,8 @@ export function assignLists(
   // Typed as strings; a null that slipped into stored data is skipped, as it always was.
   for (const s of lead.company.industries) if (s !== null) haystack.push(s.toLowerCase());
   for (const s of lead.company.keywords) if (s !== null) haystack.push(s.toLowerCase());
-  // Own keys in order, as Object.entries lists them, without building the pairs.
-  const industries = rules.industries;
-  for (const listId in industries) {
-    if (!Object.hasOwn(industries, listId)) continue;
-    for (const w of industries[listId] ?? []) {
-      const word = w.toLowerCase();
-      if (haystack.some((h) => h.includes(word))) {
-        lists.push(listId);
-        break;
-      }
-    }
+  for (const { listId, words } of industryWords(rules.industries)) {
+    if (words.some((word) => haystack.some((h) => h.includes(word)))) lists.push(listId);
   }
 
   const employees = leadEmployeeCount(lead);

@@ -149,14 +149,18 @@ export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): b
 }
 
 /**
- * Every field of either map, once, sorted. Leads of one import carry a handful of field sets,
- * so recent answers are kept (a few, most recent first) and reused when both maps list the same
- * keys in the same order: the union and its sort are the same then.
+ * Every field of either map, once, sorted, with where each sits in either map's own key list
+ * (-1: not there), so its values are read by position from Object.values rather than by a
+ * lookup per field. Leads of one import carry a handful of field sets, so recent answers are
+ * kept (a few, most recent first) and reused when both maps list the same keys in the same
+ * order: the union, its sort and the positions are the same then.
  */
 interface FieldOrder {
   incoming: string[];
   current: string[];
   fields: readonly string[];
+  inAt: readonly number[];
+  curAt: readonly number[];
 }
 const recentOrders: FieldOrder[] = [];
 const RECENT_ORDERS = 8;
@@ -165,15 +169,22 @@ function sameKeys(a: string[], b: string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-function fieldOrder(incoming: FieldMap, current: FieldMap): readonly string[] {
+function fieldOrder(incoming: FieldMap, current: FieldMap): FieldOrder {
   const inKeys = Object.keys(incoming);
   const curKeys = Object.keys(current);
   for (const o of recentOrders)
-    if (sameKeys(o.incoming, inKeys) && sameKeys(o.current, curKeys)) return o.fields;
+    if (sameKeys(o.incoming, inKeys) && sameKeys(o.current, curKeys)) return o;
   const fields = [...new Set([...inKeys, ...curKeys])].sort();
-  recentOrders.unshift({ incoming: inKeys, current: curKeys, fields });
+  const order: FieldOrder = {
+    incoming: inKeys,
+    current: curKeys,
+    fields,
+    inAt: fields.map((f) => inKeys.indexOf(f)),
+    curAt: fields.map((f) => curKeys.indexOf(f)),
+  };
+  recentOrders.unshift(order);
   if (recentOrders.length > RECENT_ORDERS) recentOrders.pop();
-  return fields;
+  return order;
 }
 
 // A field's fixed class (which of the sets above names it), looked up once per field name
@@ -215,15 +226,21 @@ function decision(
 
 export function smartMerge(input: MergeInput): MergeResult {
   const stageAdvanced = isStageAdvanced(input.ticket, input.lifecycle);
-  const fields = fieldOrder(input.incoming, input.current);
+  const order = fieldOrder(input.incoming, input.current);
+  const fields = order.fields;
+  const inValues = Object.values(input.incoming);
+  const curValues = Object.values(input.current);
   const decisions: FieldDecision[] = [];
   let manual = stageAdvanced;
   const updateExisting = input.options.update_existing;
   const policies = input.policies as Record<string, MergeFieldPolicy | undefined>;
 
-  for (const field of fields) {
-    const current = input.current[field] ?? null;
-    const incoming = input.incoming[field] ?? null;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    const ci = order.curAt[i] as number;
+    const ii = order.inAt[i] as number;
+    const current = (ci < 0 ? null : curValues[ci]) ?? null;
+    const incoming = (ii < 0 ? null : inValues[ii]) ?? null;
     if (stageAdvanced) {
       decisions.push(decision(field, "preserve", "stage_advanced", current, incoming));
       continue;
