@@ -56,14 +56,20 @@ const PRINTABLE_ASCII = /^[ -~]*$/;
 /** Letters, digits, hyphens and dots only: a domain the URL host parser would return as is. */
 const PLAIN_ASCII_DOMAIN = /^[a-z0-9.-]+$/;
 
+const MAILTO = /^mailto:/i;
+
 export function normaliseEmail(value: unknown): EmailResult {
   if (typeof value !== "string") return { kind: "absent" };
   let s = nfc(value).trim();
   if (s === "") return { kind: "absent" };
-  s = s.replace(/^mailto:/i, "").trim();
-  const angle = /<([^<>]+)>\s*$/.exec(s);
-  if (angle?.[1] !== undefined) s = angle[1].trim();
-  s = s.split("?")[0] ?? s; // mailto:x@y.com?subject=…
+  // Each step tested for before its regex runs: nearly every address has none of these.
+  if (MAILTO.test(s)) s = s.replace(MAILTO, "").trim();
+  if (s.includes(">")) {
+    const angle = /<([^<>]+)>\s*$/.exec(s);
+    if (angle?.[1] !== undefined) s = angle[1].trim();
+  }
+  const query = s.indexOf("?"); // mailto:x@y.com?subject=…
+  if (query >= 0) s = s.slice(0, query);
   const email = normaliseAddress(s);
   if (email === null) return { kind: "invalid", raw: value };
   const [local, domain] = splitEmail(email);
@@ -95,7 +101,9 @@ function normaliseAddress(s: string): string | null {
  * our own.
  */
 export function toAsciiDomain(value: string): string | null {
-  const d = nfc(value).trim().toLowerCase().replace(/\.$/, "");
+  const lower = nfc(value).trim().toLowerCase();
+  // One trailing dot (the root) dropped.
+  const d = lower.endsWith(".") ? lower.slice(0, -1) : lower;
   if (d === "" || d.length > 253) return null;
   if (PLAIN_ASCII_DOMAIN.test(d) && !d.includes("xn--")) {
     // Lower-case ASCII letters, digits and hyphens: UNICODE_LABEL and ASCII_LABEL accept the

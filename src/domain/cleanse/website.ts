@@ -11,7 +11,7 @@ export function websiteToDomain(value: unknown): string | null {
   if (s === "") return null;
   if (PLAIN_DOMAIN.test(s)) {
     // A bare name ("www.acme.example"): no scheme, path, credentials or port to strip.
-    s = s.replace(/\.+$/, "");
+    s = withoutTrailingDots(s);
   } else {
     s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^\/\//, "");
     s = s.split(/[/?#\\]/)[0] ?? "";
@@ -19,9 +19,16 @@ export function websiteToDomain(value: unknown): string | null {
     if (at >= 0) s = s.slice(at + 1);
     s = s.replace(/:\d*$/, "").replace(/\.+$/, "");
   }
-  s = s.replace(/^www\d*\./, "");
+  if (s.startsWith("www")) s = s.replace(/^www\d*\./, "");
   if (!isPlausibleDomain(s)) return null;
   return s;
+}
+
+/** `s.replace(/\.+$/, "")` without the regex. */
+function withoutTrailingDots(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 46) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;

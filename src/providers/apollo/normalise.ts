@@ -56,6 +56,7 @@ function recentJobChange(p: ApolloPerson, now: Date): boolean | null {
 }
 
 const PERSON_KEYS = Object.keys(ApolloPersonSchema.shape);
+const PERSON_READ = [...PERSON_KEYS, "organization_id", "contact_id"];
 
 export function apolloPersonToDraft(
   p: ApolloPerson,
@@ -165,7 +166,7 @@ export function apolloPersonToDraft(
       email_unsubscribed: emailUnsub,
       call_opted_out: callOptOut,
     },
-    extras: pickExtras(p, [...PERSON_KEYS, "organization_id", "contact_id"]),
+    extras: pickExtras(p, PERSON_READ),
     paths: {
       email: `${path}email`,
       phone: `${path}phone_numbers`,

@@ -40,6 +40,7 @@ function latestSeen(sources: { last_seen_on?: unknown; extracted_on?: unknown }[
 
 const EMAIL_KEYS = Object.keys(HunterEmailSchema.shape);
 const DOMAIN_KEYS = Object.keys(HunterDomainSearchSchema.shape);
+const DOMAIN_READ = [...DOMAIN_KEYS, "emails", "linked_domains"];
 const FINDER_KEYS = Object.keys(HunterEmailFinderSchema.shape);
 
 /** One lead per `emails[]` entry, each carrying the domain's organisation (seed Hunter mapping). */
@@ -94,7 +95,7 @@ export function hunterDomainEntryToDraft(
     },
     extras: {
       ...pickExtras(e, EMAIL_KEYS),
-      ...pickExtras(d, [...DOMAIN_KEYS, "emails", "linked_domains"]),
+      ...pickExtras(d, DOMAIN_READ),
       ...(cleanString(e.type) ? { email_type: cleanString(e.type) } : {}),
       ...(parseLooseBoolean(d.accept_all) !== null
         ? { accept_all: parseLooseBoolean(d.accept_all) }

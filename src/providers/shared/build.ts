@@ -293,14 +293,26 @@ export function finaliseDraft(
   };
 }
 
-/** Keys of `obj` that the normaliser did not read, kept as extras (never rejected). */
+/**
+ * Keys of `obj` that the normaliser did not read, kept as extras (never rejected). `known` is
+ * a module constant of the caller's (its Set is made once per list and kept).
+ */
 export function pickExtras(
   obj: Record<string, unknown>,
   known: readonly string[],
 ): Record<string, unknown> {
+  let set = KNOWN_SETS.get(known);
+  if (set === undefined) {
+    set = new Set(known);
+    KNOWN_SETS.set(known, set);
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (!known.includes(k) && v !== null && v !== undefined && v !== "") out[k] = v;
+  // Own enumerable keys in Object.entries' order, without building the pairs.
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k) || set.has(k)) continue;
+    const v = obj[k];
+    if (v !== null && v !== undefined && v !== "") out[k] = v;
   }
   return out;
 }
+const KNOWN_SETS = new WeakMap<readonly string[], Set<string>>();
