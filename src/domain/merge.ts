@@ -137,7 +137,47 @@ const norm = (v: unknown) => (isEmpty(v) ? "" : String(v).trim());
 /** Equal as the merge compares values: trimmed, ignoring letter case, empty as empty. */
 export const same = (a: unknown, b: unknown) =>
   // Identical values compare equal under any normalisation; the common case costs no copy.
-  a === b || norm(a).toLowerCase() === norm(b).toLowerCase();
+  a === b ||
+  (typeof a === "string" && typeof b === "string"
+    ? sameText(a, b)
+    : norm(a).toLowerCase() === norm(b).toLowerCase());
+
+/** ASCII whitespace as String.prototype.trim removes it (TAB, LF, VT, FF, CR, space). */
+const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * `norm(a).toLowerCase() === norm(b).toLowerCase()` for two strings, compared in place while
+ * both are ASCII (trim and lower-casing then work character by character); any other character
+ * (Unicode spaces, letters whose lower case is longer) sends the pair to the full comparison.
+ */
+function sameText(a: string, b: string): boolean {
+  let i = 0;
+  let ae = a.length;
+  let j = 0;
+  let be = b.length;
+  while (i < ae && isAsciiSpace(a.charCodeAt(i))) i++;
+  while (ae > i && isAsciiSpace(a.charCodeAt(ae - 1))) ae--;
+  while (j < be && isAsciiSpace(b.charCodeAt(j))) j++;
+  while (be > j && isAsciiSpace(b.charCodeAt(be - 1))) be--;
+  // A non-ASCII character at either end may be a space trim removes.
+  if (
+    (ae > i && (a.charCodeAt(i) > 127 || a.charCodeAt(ae - 1) > 127)) ||
+    (be > j && (b.charCodeAt(j) > 127 || b.charCodeAt(be - 1) > 127))
+  )
+    return norm(a).toLowerCase() === norm(b).toLowerCase();
+  for (; i < ae && j < be; i++, j++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(j);
+    if (x > 127 || y > 127) return norm(a).toLowerCase() === norm(b).toLowerCase();
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    // The ASCII prefixes before here lower-case to themselves, one character each: a
+    // difference here is one in the lower-cased texts.
+    if (x !== y) return false;
+  }
+  // Equal so far; a longer rest on one side (non-empty, so non-empty lower-cased) differs.
+  return i === ae && j === be;
+}
 
 /** Lead ticket in "New Lead" or "Researching" with the lead ticket type: still mergeable. */
 export function isStageAdvanced(ticket: TicketState, lifecycle: LifecycleIds): boolean {

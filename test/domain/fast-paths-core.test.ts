@@ -7,7 +7,7 @@ import { companyCompareKey, foldForKey } from "../../src/domain/cleanse/company"
 import { toAsciiDomain } from "../../src/domain/cleanse/email";
 import { builtLeadFits, fitLeadText, fitText, TEXT_LIMITS } from "../../src/domain/cleanse/limits";
 import { normalisePhone } from "../../src/domain/cleanse/phone";
-import { nfc } from "../../src/domain/cleanse/values";
+import { nfc, parseLooseDate } from "../../src/domain/cleanse/values";
 import { websiteToDomain } from "../../src/domain/cleanse/website";
 import { safeParseFast } from "../../src/domain/fast-parse";
 import {
@@ -17,7 +17,7 @@ import {
   personFieldMap,
 } from "../../src/domain/halo-mapping";
 import { CanonicalLeadSchema } from "../../src/domain/lead";
-import { smartMerge } from "../../src/domain/merge";
+import { same, smartMerge } from "../../src/domain/merge";
 import { mergeByPrecedence, mergeSharing } from "../../src/domain/precedence";
 import { ApolloPersonSchema } from "../../src/providers/apollo/schema";
 import { GenericLeadSchema } from "../../src/providers/generic/schema";
@@ -707,6 +707,68 @@ describe("precedence merge sharing its inputs", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("merge value comparison in place", () => {
+  // `same` before the in-place path: trimmed, lower-cased copies compared.
+  const norm = (v: unknown) =>
+    v === null || v === undefined || (typeof v === "string" && v.trim() === "")
+      ? ""
+      : String(v).trim();
+  const reference = (a: unknown, b: unknown) =>
+    a === b || norm(a).toLowerCase() === norm(b).toLowerCase();
+  const text = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.string({ unit: "binary", maxLength: 6 }),
+    fc.constantFrom(" Acme ", "ACME", "acme", "\u00a0acme", "acme\u2003", "İstanbul", "i̇stanbul"),
+    fc.constantFrom("\tA\n", "a", "", " ", "ΣΑΣ", "σας", "STRASSE", "straße"),
+  );
+  const value = fc.oneof(text, fc.constant(null), fc.integer({ min: -3, max: 3 }), fc.boolean());
+
+  it("answers as the copying comparison", () => {
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(same(a, b)).toBe(reference(a, b));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(text, fc.constantFrom("", " ", "\t"), (a, pad) => {
+        // Equal texts up to case and padding, so the comparison does not stop early.
+        expect(same(`${pad}${a.toUpperCase()}`, `${a.toLowerCase()}${pad}`)).toBe(
+          reference(`${pad}${a.toUpperCase()}`, `${a.toLowerCase()}${pad}`),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("dates formatted from their fields", () => {
+  it("parseLooseDate answers as Date.prototype.toISOString", () => {
+    const reference = (y: number, mo: number, d: number, h: number, mi: number, sec: number) => {
+      const date = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+      if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+      return date.toISOString();
+    };
+    const p2 = (n: number) => String(n).padStart(2, "0");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 1, max: 11 }),
+        (y, mo, d, h) => {
+          const year = String(y).padStart(4, "0");
+          expect(parseLooseDate(`${mo}/${d}/${year} ${h}:07:09 PM`)).toBe(
+            reference(y, mo, d, h + 12, 7, 9),
+          );
+          expect(parseLooseDate(`${year}-${p2(mo)}-${p2(d)}`)).toBe(reference(y, mo, d, 0, 0, 0));
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

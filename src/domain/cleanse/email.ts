@@ -87,11 +87,13 @@ function normaliseAddress(s: string): string | null {
   const at = s.lastIndexOf("@");
   if (at <= 0 || at !== s.indexOf("@")) return null;
   const local = nfc(s.slice(0, at).toLowerCase());
-  if (utf8Length(local) > 64 || !LOCAL.test(local)) return null;
+  const localLength = utf8Length(local);
+  if (localLength > 64 || !LOCAL.test(local)) return null;
   const domain = toAsciiDomain(s.slice(at + 1));
   if (domain === null) return null;
-  const email = `${local}@${domain}`;
-  return utf8Length(email) > 254 ? null : email;
+  // UTF-8 lengths add up: no surrogate pair spans the ASCII "@" between the parts.
+  if (localLength + 1 + utf8Length(domain) > 254) return null;
+  return `${local}@${domain}`;
 }
 
 /**

@@ -160,8 +160,25 @@ function fromParts(y: number, mo: number, d: number, h: number, mi: number, s: n
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   // Reject roll-overs such as 2/31.
   if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString();
+  return isoOf(date);
 }
+
+/**
+ * `date.toISOString()` for a valid date, written out from its UTC fields for years 0–9999
+ * (the native call is a slow runtime call, once per dated field of every lead).
+ */
+function isoOf(date: Date): string {
+  const y = date.getUTCFullYear();
+  if (y < 0 || y > 9999) return date.toISOString();
+  return `${pad(y, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}T${pad(
+    date.getUTCHours(),
+    2,
+  )}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(
+    date.getUTCMilliseconds(),
+    3,
+  )}Z`;
+}
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 /** Strings out of an array that may hold nulls, numbers or objects; trimmed, de-duplicated. */
 export function cleanStringList(value: unknown): string[] {
