@@ -185,7 +185,7 @@ function hasField(f: number, l: Lead): boolean {
 
 const same = <T>(v: T): T => v;
 
-/** Copies field `f` from `from` into `to`; `own` deep-copies object values (see `share`). */
+/** Copies field `f` from `from` into `to`; `own` deep-copies object values (see mergeSharing). */
 function copyField(f: number, from: Lead, to: Lead, own: boolean): void {
   const fp = from.person;
   const tp = to.person;
