@@ -118,8 +118,10 @@ export type CaseKind = "company" | "person";
 export function properCase(value: string, kind: CaseKind): string {
   // NFC, whitespace collapsed, trimmed: cleanString's work, with its fast path for tidy text.
   const s = cleanString(value) ?? "";
-  const caps = isAllCaps(s);
-  if (!caps && !isAllLower(s)) return s;
+  // One scan answers both questions for ASCII text (nearly every name).
+  const ascii = asciiLetterCase(s);
+  const caps = ascii >= 0 ? ascii === UPPER : isAllCaps(s);
+  if (!caps && !(ascii >= 0 ? ascii === LOWER : isAllLower(s))) return s;
   const tokens = s.split(" ");
   if (kind === "company" && caps && tokens.length === 1) return s;
   return tokens

@@ -6,6 +6,8 @@ import { cleanString } from "./values";
  * surname (providers.md §1.4). A value with a run of asterisks is a mask, not a name.
  */
 export function isObfuscatedName(value: string): boolean {
+  // Both patterns need an asterisk; nearly no name has one.
+  if (!value.includes("*")) return false;
   return /\*{2,}/.test(value) || /^\p{L}\*+\p{L}?$/u.test(value);
 }
 
