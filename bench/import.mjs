@@ -74,10 +74,22 @@ export async function runImportScenario(o) {
     const cpu0 = [cpuTicks(servicePids), cpuTicks(sandboxPids)];
     const started = Date.now();
     const series = []; // [ms since start, admitted HaloPSA requests so far]
+    // Exact admission times (sandbox clock, epoch ms): each sample lists the requests in the
+    // current window, and samples come faster than the window rolls. The setup's own calls
+    // (in the window at `before`) are not the import's.
+    const setupHits = new Set(before.window.admitted_at);
+    const hits = new Map(); // admission time → requests admitted in that millisecond
+    const collect = (s) => {
+      const seen = new Map();
+      for (const ts of s.window.admitted_at)
+        if (!setupHits.has(ts)) seen.set(ts, (seen.get(ts) ?? 0) + 1);
+      for (const [ts, n] of seen) hits.set(ts, Math.max(n, hits.get(ts) ?? 0));
+    };
     const sampler = setInterval(async () => {
       try {
         const s = await sandbox.stats();
         series.push([Date.now() - started, admitted(s) - admitted(before)]);
+        collect(s);
       } catch {}
     }, 1000);
     const results = [];
@@ -95,6 +107,10 @@ export async function runImportScenario(o) {
       clearInterval(sampler);
     }
     const elapsedS = (Date.now() - started) / 1000;
+    // Straight after the last job finished: its last calls are still in the window.
+    const done = await sandbox.stats();
+    collect(done);
+    const importCalls = admitted(done) - admitted(before);
     const cpuS = {
       service_cpu_s: round((cpuTicks(servicePids) - cpu0[0]) / 100, 1),
       sandbox_cpu_s: round((cpuTicks(sandboxPids) - cpu0[1]) / 100, 1),
@@ -163,7 +179,7 @@ export async function runImportScenario(o) {
       injected_500: stats.errors_injected - before.errors_injected,
       dropped_responses: stats.dropped_responses - before.dropped_responses,
       window: `${window.requests}/${window.window_seconds}s`,
-      ...windowUse(series, window, admitted(stats) - admitted(before), elapsedS),
+      ...windowUse(series, window, importCalls, elapsedS, hits),
       lost: total - accounted,
       ...integrity,
       elapsed_s: round(elapsedS, 1),
@@ -186,31 +202,33 @@ const admitted = (s) => s.requests_total - s.rate_limited - s.storm_429s;
 /**
  * How full the rolling window was. `budget_utilization`: admitted calls over what the window
  * allows for the whole import. `saturated_s`: seconds during which the trailing window held at
- * least 90% of its limit (from 1 s samples of the sandbox's counters); `window_use_saturated`:
- * admitted calls over capacity from the first to the last call.
+ * least 90% of its limit (from 1 s samples of the sandbox's counters). `window_use_busy`:
+ * admitted calls over the most a rolling window of N per W admits from the first call to the
+ * last, N × (⌊T / W⌋ + 1), with T between the exact admission times the sandbox reports
+ * (`busy_s` = T); 1.0 means no slot the window offered in that time went unused.
  */
-function windowUse(series, window, calls, elapsedS) {
+function windowUse(series, window, calls, elapsedS, hits) {
   const rate = window.requests / window.window_seconds;
   const capacity = rate * elapsedS;
   const out = { budget_utilization: round(Math.min(calls, capacity) / capacity, 3) };
   const wMs = window.window_seconds * 1000;
   let saturated = 0;
-  let firstAt = null;
-  let lastAt = null;
-  let prev = 0;
   for (let i = 0; i < series.length; i++) {
     const [t, n] = series[i];
-    if (n > prev && firstAt === null) firstAt = series[i - 1]?.[0] ?? 0;
-    if (n > prev) lastAt = t;
-    prev = n;
     const back = series.findLast(([u]) => u <= t - wMs);
     if (back && n - back[1] >= 0.9 * window.requests)
       saturated += i === 0 ? 0 : t - series[i - 1][0];
   }
-  if (firstAt !== null && lastAt !== null && lastAt > firstAt) {
-    const busyS = (lastAt - firstAt) / 1000;
-    out.busy_s = round(busyS, 1);
-    out.window_use_busy = round(Math.min(1, calls / (rate * busyS + window.requests)), 3);
+  const times = [...hits.keys()];
+  if (times.length > 1) {
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const most = window.requests * (Math.floor((last - first) / wMs) + 1);
+    out.busy_s = round((last - first) / 1000, 1);
+    out.window_use_busy = round(Math.min(1, calls / most), 3);
+    // Every admitted call has its time: a gap would mean a sample came too late to see it.
+    const timed = [...hits.values()].reduce((a, b) => a + b, 0);
+    out.admission_times = `${timed} of ${calls}`;
   }
   out.saturated_s = round(saturated / 1000, 1);
   return out;

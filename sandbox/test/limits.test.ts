@@ -6,7 +6,13 @@ interface StatsBody {
   storm_429s: number;
   tokens_issued: number;
   requests_by_route: Record<string, number>;
-  window: { limit: number; window_seconds: number; used: number; remaining: number };
+  window: {
+    limit: number;
+    window_seconds: number;
+    used: number;
+    remaining: number;
+    admitted_at: number[];
+  };
 }
 
 describe("rolling-window rate limit", () => {
@@ -27,7 +33,14 @@ describe("rolling-window rate limit", () => {
     const stats = await halo.control<StatsBody>("stats");
     expect(stats.rate_limited).toBe(1);
     expect(stats.tokens_issued).toBe(1);
-    expect(stats.window).toEqual({ limit: 3, window_seconds: 60, used: 3, remaining: 0 });
+    const { admitted_at, ...window } = stats.window;
+    expect(window).toEqual({ limit: 3, window_seconds: 60, used: 3, remaining: 0 });
+    // The three admitted requests (not the refused one), oldest first, each within the window.
+    expect(admitted_at).toHaveLength(3);
+    expect([...admitted_at].sort((a, b) => a - b)).toEqual(admitted_at);
+    const oldest = admitted_at[0] ?? 0;
+    const newest = admitted_at[2] ?? 0;
+    expect(newest - oldest).toBeLessThan(60_000);
     expect(stats.requests_by_route["GET /api/tickets"]).toBe(3);
   });
 

@@ -5,6 +5,9 @@ export interface WindowUsage {
   window_seconds: number;
   used: number;
   remaining: number;
+  /** When each request in the window was admitted (epoch ms, oldest first): the bench reads
+   * exact admission times from these instead of estimating them from its 1 s samples. */
+  admitted_at: number[];
 }
 
 /**
@@ -29,8 +32,18 @@ export class RollingWindow {
 
   usage(now: number, limit: number, windowSeconds: number): WindowUsage {
     this.prune(now, windowSeconds);
-    const used = this.count();
-    return { limit, window_seconds: windowSeconds, used, remaining: Math.max(0, limit - used) };
+    const admitted_at = this.sql
+      .exec<{ ts: number }>("SELECT ts FROM hits ORDER BY ts")
+      .toArray()
+      .map((r) => r.ts);
+    const used = admitted_at.length;
+    return {
+      limit,
+      window_seconds: windowSeconds,
+      used,
+      remaining: Math.max(0, limit - used),
+      admitted_at,
+    };
   }
 
   private count(): number {
