@@ -1,6 +1,7 @@
 import { desc } from "drizzle-orm";
 import { withoutRetiredSettings } from "../config/retired";
 import { ConfigSchema, type IntegrationConfig } from "../config/schema";
+import { type AuditEntry, auditStatement } from "./audit";
 import type { Db } from "./client";
 import { configVersions } from "./schema";
 
@@ -37,4 +38,21 @@ export async function saveConfig(
   changedBy: string,
 ): Promise<void> {
   await db.insert(configVersions).values({ version, document: config, changedBy });
+}
+
+/**
+ * Stores a new version with `audit` in the same batch. A concurrent writer of the same version
+ * makes the whole batch fail on the primary key: the loser records neither version nor entry.
+ */
+export async function saveAuditedConfig(
+  db: Db,
+  version: number,
+  config: IntegrationConfig,
+  audit: AuditEntry,
+  now: Date,
+): Promise<void> {
+  await db.batch([
+    db.insert(configVersions).values({ version, document: config, changedBy: audit.actor }),
+    auditStatement(db, audit, now),
+  ]);
 }

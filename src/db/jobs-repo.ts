@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, like, lt, sql } from "drizzle-orm";
+import { type AuditEntry, guardedAuditInsert } from "./audit";
 import { runBatch } from "./batch";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
@@ -190,28 +191,63 @@ export async function updateJob(
   await db.update(jobs).set(patch).where(eq(jobs.id, id));
 }
 
-/** Failed leads of a job go back to pending (for a replay); returns their chunks and count. */
-export async function resetFailedItems(
-  db: Db,
-  jobId: string,
-  at: string,
-): Promise<{ count: number; chunks: number[] }> {
-  const rows = await db
-    .update(jobItems)
-    .set({ status: "pending", action: null, error: null, updatedAt: at })
-    .where(and(eq(jobItems.jobId, jobId), eq(jobItems.status, "failed")))
-    .returning({ chunk: jobItems.chunk });
-  return { count: rows.length, chunks: [...new Set(rows.map((r) => r.chunk))] };
+export interface JobRetry {
+  /** Failed leads put back to pending. */
+  replayed: number;
+  /** Leads that were already pending. */
+  resumed: number;
+  /** Every chunk with pending leads now: the ones to queue again. */
+  chunks: number[];
 }
 
-/** How many leads of a job are pending, by chunk. */
-export async function pendingChunks(db: Db, jobId: string): Promise<Map<number, number>> {
-  const rows = await db
-    .select({ chunk: jobItems.chunk, n: sql<number>`count(*)` })
-    .from(jobItems)
-    .where(and(eq(jobItems.jobId, jobId), eq(jobItems.status, "pending")))
-    .groupBy(jobItems.chunk);
-  return new Map(rows.map((r) => [r.chunk, r.n]));
+/**
+ * A retry, in one batch (one transaction): the job's failed leads go back to pending, a job
+ * that has anything to run again is `queued` and unfinished, and the `job.retried` entry
+ * `audit` (its detail counted by SQL in the same transaction, before the reset) is recorded
+ * while the job exists. A concurrent retry runs after or before it, and replays and records
+ * only what is left. Queueing the chunks is the caller's next step, outside the batch.
+ */
+export async function retryJob(
+  db: Db,
+  jobId: string,
+  audit: Omit<AuditEntry, "detail">,
+  now: Date,
+): Promise<JobRetry> {
+  const at = now.toISOString();
+  const ofJob = (status: JobItemStatus) =>
+    sql`(SELECT count(*) FROM ${jobItems} WHERE ${jobItems.jobId} = ${jobId} AND ${jobItems.status} = ${status})`;
+  const detail = sql`json_object('replayed', ${ofJob("failed")}, 'resumed', ${ofJob("pending")},
+    'chunks', (SELECT count(DISTINCT ${jobItems.chunk}) FROM ${jobItems}
+      WHERE ${jobItems.jobId} = ${jobId} AND ${jobItems.status} IN ('failed', 'pending')))`;
+  const [pending, , , reset] = await db.batch([
+    db
+      .select({ chunk: jobItems.chunk, n: sql<number>`count(*)` })
+      .from(jobItems)
+      .where(and(eq(jobItems.jobId, jobId), eq(jobItems.status, "pending")))
+      .groupBy(jobItems.chunk),
+    guardedAuditInsert(db, { ...audit, detail }, now, jobs, eq(jobs.id, jobId)),
+    // Before the reset, which it reads: failed leads to replay, or a finished job with leads
+    // still pending (stranded), make the job run again.
+    db
+      .update(jobs)
+      .set({ status: "queued", finishedAt: null, updatedAt: at })
+      .where(
+        and(
+          eq(jobs.id, jobId),
+          sql`(${ofJob("failed")} > 0 OR (${jobs.finishedAt} IS NOT NULL AND ${ofJob("pending")} > 0))`,
+        ),
+      ),
+    db
+      .update(jobItems)
+      .set({ status: "pending", action: null, error: null, updatedAt: at })
+      .where(and(eq(jobItems.jobId, jobId), eq(jobItems.status, "failed")))
+      .returning({ chunk: jobItems.chunk }),
+  ]);
+  return {
+    replayed: reset.length,
+    resumed: pending.reduce((n, p) => n + p.n, 0),
+    chunks: [...new Set([...pending.map((p) => p.chunk), ...reset.map((r) => r.chunk)])],
+  };
 }
 
 /**

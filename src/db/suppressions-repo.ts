@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SuppressionKey, SuppressionKind } from "../domain/suppression";
 import { newId } from "../ids";
+import { type AuditEntry, guardedAuditInsert } from "./audit";
 import { runBatch } from "./batch";
 import type { Db } from "./client";
 import { contactSuppressedInsert } from "./outbox-repo";
@@ -12,12 +13,15 @@ export type SuppressionRow = typeof suppressions.$inferSelect;
 /**
  * Adds an entry; an existing one for the same key is returned untouched (first reason wins).
  * A new entry's `contact.suppressed` event and its pushes to HaloPSA and the providers
- * (`suppression_propagations`, worked by src/dnc) are committed in the same batch (the outbox).
+ * (`suppression_propagations`, worked by src/dnc) are committed in the same batch (the outbox),
+ * and so is `audit(id)` when given: recorded only if this batch created the entry, so a
+ * duplicate leaves no audit row and a new entry never exists without one.
  */
 export async function addSuppression(
   db: Db,
   entry: SuppressionKey & { reason: string | null; origin: string; createdBy: string },
   now: Date = new Date(),
+  audit?: (id: string) => AuditEntry,
 ): Promise<{ row: SuppressionRow; created: boolean }> {
   const id = newId("sup");
   const [inserted] = await db.batch([
@@ -29,6 +33,9 @@ export async function addSuppression(
     contactSuppressedInsert(db, { id, ...entry }, now),
     // The pushes to HaloPSA and the providers (src/dnc): the outbox, in the same batch.
     ...propagationInserts(db, { id, origin: entry.origin }, now),
+    ...(audit
+      ? [guardedAuditInsert(db, audit(id), now, suppressions, eq(suppressions.id, id))]
+      : []),
   ]);
   if (inserted[0]) return { row: inserted[0], created: true };
   const existing = await db.query.suppressions.findFirst({
@@ -92,10 +99,21 @@ export async function listSuppressions(
     .limit(filter.limit);
 }
 
-export async function deleteSuppression(db: Db, id: string): Promise<SuppressionRow | undefined> {
-  const [deleted] = await db.batch([
+/**
+ * Removes an entry and cancels its pushes not yet made, with `audit` in the same batch, recorded
+ * only if the entry is still there when the batch runs: of two concurrent deletes, one removes
+ * the entry with its audit row, the other finds nothing (undefined) and records nothing.
+ */
+export async function deleteSuppression(
+  db: Db,
+  id: string,
+  audit: AuditEntry,
+  now: Date = new Date(),
+): Promise<SuppressionRow | undefined> {
+  const [, deleted] = await db.batch([
+    guardedAuditInsert(db, audit, now, suppressions, eq(suppressions.id, id)),
     db.delete(suppressions).where(eq(suppressions.id, id)).returning(),
-    cancelPendingStatement(db, id, new Date()),
+    cancelPendingStatement(db, id, now),
   ]);
   return deleted[0];
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { type AuditEntry, auditStatement, guardedAuditInsert } from "./audit";
 import { chunk } from "./chunk";
 import type { Db } from "./client";
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhookSubscriptions } from "./schema";
@@ -16,6 +17,26 @@ export async function insertSubscription(
   const [inserted] = await db.insert(webhookSubscriptions).values(row).returning();
   if (!inserted) throw new Error("subscription insert returned nothing");
   return inserted;
+}
+
+/** Registers an endpoint with `audit` in the same batch: none exists without its entry. */
+export async function insertAuditedSubscription(
+  db: Db,
+  row: typeof webhookSubscriptions.$inferInsert,
+  audit: AuditEntry,
+  now: Date,
+): Promise<SubscriptionRow> {
+  const [[inserted]] = await db.batch([
+    db.insert(webhookSubscriptions).values(row).returning(),
+    auditStatement(db, audit, now),
+  ]);
+  if (!inserted) throw new Error("subscription insert returned nothing");
+  return inserted;
+}
+
+/** The audit entry of a change to endpoint `id`, recorded only if the endpoint still exists. */
+export function subscriptionAuditStatement(db: Db, id: string, audit: AuditEntry, now: Date) {
+  return guardedAuditInsert(db, audit, now, webhookSubscriptions, eq(webhookSubscriptions.id, id));
 }
 
 export async function findSubscription(db: Db, id: string): Promise<SubscriptionRow | undefined> {
@@ -51,9 +72,19 @@ export async function updateSubscription(
   return row;
 }
 
-/** Removes an endpoint with its delivery log; events stay (other endpoints may need them). */
-export async function deleteSubscription(db: Db, id: string): Promise<boolean> {
-  const [, , deleted] = await db.batch([
+/**
+ * Removes an endpoint with its delivery log; events stay (other endpoints may need them).
+ * `audit` is recorded in the same batch, first and only while the endpoint exists: of two
+ * concurrent deletes one removes and records, the other finds nothing (false), records nothing.
+ */
+export async function deleteSubscription(
+  db: Db,
+  id: string,
+  audit: AuditEntry,
+  now: Date,
+): Promise<boolean> {
+  const [, , , deleted] = await db.batch([
+    subscriptionAuditStatement(db, id, audit, now),
     db
       .delete(webhookAttempts)
       .where(

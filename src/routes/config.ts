@@ -5,7 +5,7 @@ import { CheckedConfigSchema, ConfigSchema } from "../config/schema";
 import { type ConfigCheck, checkConfig, haloIds, recordCheck } from "../config-check/check";
 import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
-import { loadConfig, saveConfig } from "../db/config-repo";
+import { loadConfig, saveAuditedConfig } from "../db/config-repo";
 import { AppError } from "../errors";
 import {
   authErrors,
@@ -177,16 +177,11 @@ configRoutes.openapi(
     if (check?.state === "mismatch") throw mismatchError(check);
     const now = new Date();
     try {
-      await saveConfig(db, version, parsed.data, c.var.principal.keyId);
-    } catch (cause) {
-      throw new AppError("CONFLICT", "Another change to the configuration landed first", {
-        details: { field: "version" },
-        cause,
-      });
-    }
-    await writeAudit(
-      db,
-      [
+      // The version and its audit entry commit together: no unaudited change, whatever dies.
+      await saveAuditedConfig(
+        db,
+        version,
+        parsed.data,
         {
           actor: c.var.principal.keyId,
           action: "config.updated",
@@ -199,9 +194,16 @@ configRoutes.openapi(
           },
           requestId: c.var.requestId,
         },
-      ],
-      now,
-    );
+        now,
+      );
+    } catch (cause) {
+      // Only a version stored meanwhile is a conflict; any other failure stays a 500.
+      if ((await loadConfig(db)).version < version) throw cause;
+      throw new AppError("CONFLICT", "Another change to the configuration landed first", {
+        details: { field: "version" },
+        cause,
+      });
+    }
     if (check) await recordCheck(c.env, parsed.data, check);
     c.header("ETag", etag(version));
     return c.json(

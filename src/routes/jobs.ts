@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import {
   findJob,
@@ -7,9 +6,7 @@ import {
   jobCounts,
   jobItemsByStatus,
   listJobs,
-  pendingChunks,
-  resetFailedItems,
-  updateJob,
+  retryJob,
 } from "../db/jobs-repo";
 import { AppError } from "../errors";
 import {
@@ -231,31 +228,26 @@ jobsRoutes.openapi(
     const job = await findJob(db, id);
     if (!job) throw notFound(id);
     const now = new Date();
-    const at = now.toISOString();
-    const before = await pendingChunks(db, id);
-    const resumed = [...before.values()].reduce((n, k) => n + k, 0);
-    const replayed = await resetFailedItems(db, id, at);
-    const chunks = [...new Set([...before.keys(), ...replayed.chunks])];
-    if (chunks.length > 0) {
-      if (replayed.count > 0 || job.finishedAt !== null)
-        await updateJob(db, id, { status: "queued", finishedAt: null, updatedAt: at });
-      await enqueueChunks(c.env, id, chunks, now);
-    }
-    await writeAudit(
+    // The reset, the job's status and the `job.retried` entry commit together; the chunks are
+    // queued after. A Worker that dies in between loses nothing: the reset leads are pending
+    // with `updated_at` = now, and the stalled-job sweeper (src/jobs/sweeper.ts, the cron every
+    // minute) re-enqueues any chunk whose pending leads and job have not moved for
+    // `jobs.stall_seconds` and that has no delivery due.
+    const retry = await retryJob(
       db,
-      [
-        {
-          actor: c.var.principal.keyId,
-          action: "job.retried",
-          entity: "job",
-          entityId: id,
-          detail: { replayed: replayed.count, resumed, chunks: chunks.length },
-          requestId: c.var.requestId,
-        },
-      ],
+      id,
+      {
+        actor: c.var.principal.keyId,
+        action: "job.retried",
+        entity: "job",
+        entityId: id,
+        requestId: c.var.requestId,
+      },
       now,
     );
-    return c.json({ job_id: id, replayed: replayed.count, resumed, chunks: chunks.length }, 202);
+    if (retry.chunks.length > 0) await enqueueChunks(c.env, id, retry.chunks, now);
+    const { replayed, resumed, chunks } = retry;
+    return c.json({ job_id: id, replayed, resumed, chunks: chunks.length }, 202);
   },
 );
 

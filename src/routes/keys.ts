@@ -2,10 +2,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateApiKey, hashSecret } from "../auth/api-key";
 import { SCOPES } from "../auth/principal";
 import { DEFAULT_RATE_LIMITS, effectiveLimits } from "../auth/rate-limit-policy";
-import { auditStatement, writeAudit } from "../db/audit";
+import { auditStatement } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { database } from "../db/client";
-import { findKey, insertKey, listKeys, revokeKey, updateKeyLimitsStatement } from "../db/keys-repo";
+import {
+  findKey,
+  insertAuditedKey,
+  listKeys,
+  revokeKey,
+  updateKeyLimitsStatement,
+} from "../db/keys-repo";
 import { AppError } from "../errors";
 import {
   authErrors,
@@ -132,26 +138,27 @@ keysRoutes.openapi(
     const body = c.req.valid("json");
     const db = database(c.env.DB);
     const generated = generateApiKey();
-    const row = await insertKey(db, {
-      id: generated.id,
-      name: body.name,
-      prefix: generated.key.slice(0, 10),
-      hash: await hashSecret(generated.secret),
-      scopes: [...new Set(body.scopes)],
-      rateLimits: body.rate_limits ?? null,
-    });
-    await writeAudit(
+    const scopes = [...new Set(body.scopes)];
+    const rateLimits = body.rate_limits ?? null;
+    // The key and its audit entry commit together: no key exists unaudited, whatever dies.
+    const row = await insertAuditedKey(
       db,
-      [
-        {
-          actor: c.var.principal.keyId,
-          action: "api_key.created",
-          entity: "api_key",
-          entityId: row.id,
-          detail: { name: row.name, scopes: row.scopes, rate_limits: body.rate_limits ?? null },
-          requestId: c.var.requestId,
-        },
-      ],
+      {
+        id: generated.id,
+        name: body.name,
+        prefix: generated.key.slice(0, 10),
+        hash: await hashSecret(generated.secret),
+        scopes,
+        rateLimits,
+      },
+      {
+        actor: c.var.principal.keyId,
+        action: "api_key.created",
+        entity: "api_key",
+        entityId: generated.id,
+        detail: { name: body.name, scopes, rate_limits: rateLimits },
+        requestId: c.var.requestId,
+      },
       new Date(),
     );
     return c.json({ ...toApi(row), key: generated.key }, 201);
@@ -194,25 +201,25 @@ keysRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const db = database(c.env.DB);
-    const now = new Date();
-    if (!(await revokeKey(db, id, now.toISOString()))) {
+    // The revoke and its audit entry commit together; a key already revoked (a second or
+    // concurrent DELETE) is a 404 with no second entry.
+    const revoked = await revokeKey(
+      db,
+      id,
+      {
+        actor: c.var.principal.keyId,
+        action: "api_key.revoked",
+        entity: "api_key",
+        entityId: id,
+        requestId: c.var.requestId,
+      },
+      new Date(),
+    );
+    if (!revoked) {
       throw new AppError("RESOURCE_NOT_FOUND", "No active API key with this id", {
         details: { field: "id", value: id },
       });
     }
-    await writeAudit(
-      db,
-      [
-        {
-          actor: c.var.principal.keyId,
-          action: "api_key.revoked",
-          entity: "api_key",
-          entityId: id,
-          requestId: c.var.requestId,
-        },
-      ],
-      now,
-    );
     return c.body(null, 204);
   },
 );

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { writeAudit } from "../db/audit";
 import { database } from "../db/client";
 import { propagationsOf } from "../db/propagations-repo";
 import { PROPAGATION_TARGETS } from "../db/schema";
@@ -164,32 +163,28 @@ suppressionRoutes.openapi(
       });
     }
     const db = database(c.env.DB);
-    const { row, created } = await addSuppression(db, {
-      ...key,
-      reason: body.reason ?? null,
-      origin: "api",
-      createdBy: c.var.principal.keyId,
-    });
+    const actor = c.var.principal.keyId;
+    const reason = body.reason ?? null;
+    // The entry, its pushes and its audit entry commit together (a duplicate records none).
+    const { row, created } = await addSuppression(
+      db,
+      { ...key, reason, origin: "api", createdBy: actor },
+      new Date(),
+      (id) => ({
+        actor,
+        action: "suppression.added",
+        entity: "suppression",
+        entityId: id,
+        rule: "manual_suppression",
+        detail: { kind: key.kind, value: key.value, reason },
+        requestId: c.var.requestId,
+      }),
+    );
     if (created) {
       // The pushes to HaloPSA and the providers were committed with the entry; start them now
       // (the minute cron sends whatever this misses).
       const message: DncPropagateMessage = { type: "dnc.propagate" };
       await c.env.CONTROL.send(message).catch(() => undefined);
-      await writeAudit(
-        db,
-        [
-          {
-            actor: c.var.principal.keyId,
-            action: "suppression.added",
-            entity: "suppression",
-            entityId: row.id,
-            rule: "manual_suppression",
-            detail: { kind: row.kind, value: row.value, reason: row.reason },
-            requestId: c.var.requestId,
-          },
-        ],
-        new Date(),
-      );
     }
     return c.json(toApi(row), created ? 201 : 200);
   },
@@ -253,27 +248,30 @@ suppressionRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const db = database(c.env.DB);
-    const row = await deleteSuppression(db, id);
+    const found = await findSuppression(db, id);
+    // The audit entry is recorded in the delete's batch, only if the entry is still there: a
+    // concurrent delete that got there first leaves this one a 404 and no audit row.
+    const row =
+      found &&
+      (await deleteSuppression(db, id, {
+        actor: c.var.principal.keyId,
+        action: "suppression.removed",
+        entity: "suppression",
+        entityId: id,
+        rule: "admin_override",
+        detail: {
+          kind: found.kind,
+          value: found.value,
+          reason: found.reason,
+          origin: found.origin,
+        },
+        requestId: c.var.requestId,
+      }));
     if (!row) {
       throw new AppError("RESOURCE_NOT_FOUND", "No suppression with this id", {
         details: { field: "id", value: id },
       });
     }
-    await writeAudit(
-      db,
-      [
-        {
-          actor: c.var.principal.keyId,
-          action: "suppression.removed",
-          entity: "suppression",
-          entityId: id,
-          rule: "admin_override",
-          detail: { kind: row.kind, value: row.value, reason: row.reason, origin: row.origin },
-          requestId: c.var.requestId,
-        },
-      ],
-      new Date(),
-    );
     return c.body(null, 204);
   },
 );

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type AuditEntry, auditStatement, writeAudit } from "../db/audit";
+import { type AuditEntry, auditStatement } from "../db/audit";
 import { database } from "../db/client";
 import { eventInserts, newEvent } from "../db/outbox-repo";
 import {
@@ -9,12 +9,13 @@ import {
   failedDeliveriesSince,
   findDelivery,
   findSubscription,
+  insertAuditedSubscription,
   insertDeliveriesStatements,
-  insertSubscription,
   listDeliveries,
   listSubscriptions,
   replayStatements,
   type SubscriptionRow,
+  subscriptionAuditStatement,
   type updateSubscription,
   updateSubscriptionStatement,
 } from "../db/webhooks-repo";
@@ -165,20 +166,22 @@ webhooksRoutes.openapi(
     const now = new Date();
     const secret = body.secret ?? generateSecret();
     const id = newId("wh", now.getTime());
-    const row = await insertSubscription(db, {
-      id,
-      url: body.url,
-      events: [...new Set(body.events)],
-      description: body.description ?? null,
-      secret: await sealForSubscription(c.env, id, secret),
-      enabled: body.enabled ?? body.active ?? true,
-      createdBy: c.var.principal.keyId,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    });
-    await writeAudit(
+    const events = [...new Set(body.events)];
+    // The endpoint and its audit entry commit together: none exists unaudited.
+    const row = await insertAuditedSubscription(
       db,
-      [audit(c, "webhook.created", row.id, { url: row.url, events: row.events })],
+      {
+        id,
+        url: body.url,
+        events,
+        description: body.description ?? null,
+        secret: await sealForSubscription(c.env, id, secret),
+        enabled: body.enabled ?? body.active ?? true,
+        createdBy: c.var.principal.keyId,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      },
+      audit(c, "webhook.created", id, { url: body.url, events }),
       now,
     );
     return c.json({ ...toWebhook(row, now), secret }, 201);
@@ -265,10 +268,12 @@ webhooksRoutes.openapi(
     }
     const db = database(c.env.DB);
     const changed = Object.keys(patch).filter((k) => k !== "updatedAt");
+    // The entry is recorded only if the endpoint is still there (a concurrent DELETE: 404).
     const [updated] = await db.batch([
       updateSubscriptionStatement(db, id, patch),
-      auditStatement(
+      subscriptionAuditStatement(
         db,
+        id,
         audit(c, "webhook.updated", id, {
           fields: changed,
           ...(body.url !== undefined ? { url: body.url } : {}),
@@ -298,12 +303,19 @@ webhooksRoutes.openapi(
     const { id } = c.req.valid("param");
     const db = database(c.env.DB);
     const row = await mustFind(c, id);
-    if (!(await deleteSubscription(db, id))) {
+    // One batch: the entry (only while the endpoint exists), then the delete.
+    if (
+      !(await deleteSubscription(
+        db,
+        id,
+        audit(c, "webhook.deleted", id, { url: row.url }),
+        new Date(),
+      ))
+    ) {
       throw new AppError("RESOURCE_NOT_FOUND", "No webhook with this id", {
         details: { field: "id", value: id },
       });
     }
-    await writeAudit(db, [audit(c, "webhook.deleted", id, { url: row.url })], new Date());
     return c.body(null, 204);
   },
 );
@@ -350,8 +362,9 @@ webhooksRoutes.openapi(
         previousSecretExpiresAt: body.overlap_seconds > 0 ? expires : null,
         updatedAt: now.toISOString(),
       }),
-      auditStatement(
+      subscriptionAuditStatement(
         db,
+        id,
         audit(c, "webhook.secret_rotated", id, { overlap_seconds: body.overlap_seconds }),
         now,
       ),
