@@ -16,11 +16,28 @@ import { diffRoutes, round } from "./import.mjs";
 const WARMUP = 10;
 
 export async function measureReimport({ api, stack, sandbox, waves, count }) {
-  const records = [];
-  for (const source of ["apollo", "zoominfo", "hunter"])
-    for (const data of waves[0][source].slice(0, 50)) records.push({ source, data });
   const workerd = workerdPids(stack.servicePid);
   const before = await sandbox.stats();
+  // The set is the first 50 records per provider that the import accepted. The dataset puts
+  // invalid records (which the import rejected, and a re-import would too, with a 400) at
+  // positions that depend on its size, so they are found by sending each candidate once: a
+  // record already written answers as a re-import, which also warms the Worker up.
+  const records = [];
+  for (const source of ["apollo", "zoominfo", "hunter"]) {
+    let kept = 0;
+    for (const data of waves[0][source]) {
+      if (kept === 50) break;
+      const r = { source, data };
+      try {
+        await api("POST", "/sync/leads", r);
+      } catch (e) {
+        if (String(e.message).includes(" 400 ")) continue;
+        throw e;
+      }
+      records.push(r);
+      kept++;
+    }
+  }
   const send = async (i) => {
     const r = records[i % records.length];
     const t = performance.now();
