@@ -1,5 +1,5 @@
 import type { IntegrationConfig } from "../config/schema";
-import { type AuditEntry, auditStatements, writeAudit } from "../db/audit";
+import { type AuditEntry, auditStatements } from "../db/audit";
 import { runBatch, type Statement } from "../db/batch";
 import { type Db, database } from "../db/client";
 import { loadConfig } from "../db/config-repo";
@@ -316,7 +316,8 @@ async function applyUsers(run: Run, port: HaloPort, events: Event[]): Promise<vo
 /**
  * The person's email and phones become suppressions with origin `halopsa` — through the same
  * repository call as POST /suppressions, so whatever follows a new suppression follows these
- * too — each audited as it is added, so a retried message never loses an entry's audit.
+ * too — each committed with its `suppression.added` audit entry in one batch (the entry is
+ * written only if that batch created the suppression), so no crash leaves an unaudited entry.
  */
 async function suppress(run: Run, d: Run["dnc"][number]): Promise<void> {
   const reason =
@@ -328,31 +329,23 @@ async function suppress(run: Run, d: Run["dnc"][number]): Promise<void> {
       run.db,
       { ...key, reason, origin: "halopsa", createdBy: HALO_WEBHOOK_ACTOR },
       run.now,
+      (id) => ({
+        actor: HALO_WEBHOOK_ACTOR,
+        action: "suppression.added",
+        entity: "suppression",
+        entityId: id,
+        leadId: d.row.id,
+        rule: "halopsa_dnc",
+        detail: {
+          kind: key.kind,
+          value: key.value,
+          reason,
+          origin: "halopsa",
+          ticket_id: d.ticketId,
+        },
+      }),
     );
     (created ? added : existing).push(row.id);
-    if (created) {
-      await writeAudit(
-        run.db,
-        [
-          {
-            actor: HALO_WEBHOOK_ACTOR,
-            action: "suppression.added",
-            entity: "suppression",
-            entityId: row.id,
-            leadId: d.row.id,
-            rule: "halopsa_dnc",
-            detail: {
-              kind: row.kind,
-              value: row.value,
-              reason,
-              origin: "halopsa",
-              ticket_id: d.ticketId,
-            },
-          },
-        ],
-        run.now,
-      );
-    }
   }
   const listAdded = !d.row.lists.includes(DNC_LIST);
   if (added.length > 0 || listAdded || d.tagWritten) {

@@ -1,4 +1,4 @@
-import { writeAudit } from "../db/audit";
+import { type AuditEntry, writeAudit } from "../db/audit";
 import type { Db } from "../db/client";
 import { addSuppression } from "../db/suppressions-repo";
 import { hunterClaimedEmailSuppression } from "../domain/suppression";
@@ -10,7 +10,8 @@ const ACTOR = "hunter-sync";
  * any way" (providers.md §3.3). Each becomes a permanent suppression of origin `hunter` (so every
  * later import of the person, from any provider, is suppressed with no HaloPSA write, and the DNC
  * push flags any ticket LeadBridge already made), with a `suppression.added` audit entry naming
- * the 451. The call carried the address, so the address is what is suppressed.
+ * the 451, committed in the same batch. The call carried the address, so the address is what is
+ * suppressed.
  */
 export async function recordHunterClaims(
   db: Db,
@@ -21,6 +22,20 @@ export async function recordHunterClaims(
   for (const email of new Set(emails)) {
     const entry = hunterClaimedEmailSuppression(email, now);
     if (entry === null) continue;
+    const audit = (id: string, action: string): AuditEntry => ({
+      actor: ACTOR,
+      action,
+      entity: "suppression",
+      entityId: id,
+      rule: "hunter_claimed_email",
+      detail: {
+        kind: entry.kind,
+        value: entry.value,
+        provider: "hunter",
+        endpoint,
+        http_status: 451,
+      },
+    });
     const { row, created } = await addSuppression(
       db,
       {
@@ -31,26 +46,10 @@ export async function recordHunterClaims(
         createdBy: ACTOR,
       },
       now,
+      (id) => audit(id, "suppression.added"),
     );
-    await writeAudit(
-      db,
-      [
-        {
-          actor: ACTOR,
-          action: created ? "suppression.added" : "suppression.confirmed",
-          entity: "suppression",
-          entityId: row.id,
-          rule: "hunter_claimed_email",
-          detail: {
-            kind: row.kind,
-            value: row.value,
-            provider: "hunter",
-            endpoint,
-            http_status: 451,
-          },
-        },
-      ],
-      now,
-    );
+    // A 451 for an address already suppressed changes nothing; its entry only records that
+    // Hunter said so again.
+    if (!created) await writeAudit(db, [audit(row.id, "suppression.confirmed")], now);
   }
 }

@@ -1,6 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { database } from "../../src/db/client";
 import { createImportJob } from "../../src/jobs/create-job";
+import { recordHunterClaims } from "../../src/sync/hunter-claims";
 import { api, BASE } from "../helpers/api";
 import { bearer, issueKey } from "../helpers/keys";
 
@@ -113,6 +115,46 @@ describe("POST /suppressions", () => {
       kind: "email",
       value: "once@atomic.example",
       reason: "asked",
+    });
+  });
+});
+
+describe("suppressions LeadBridge adds itself (Hunter's 451 claimed_email)", () => {
+  it("a failure inside the batch leaves neither the entry, its pushes nor its audit row", async () => {
+    const pushes = await count("SELECT count(*) AS n FROM suppression_propagations");
+    const added = (await audits("suppression.added")).length;
+    const failing = failBatchesThatAudit();
+    await expect(
+      recordHunterClaims(database(env.DB), ["claimed@atomic.example"], "email-finder", new Date()),
+    ).rejects.toThrow();
+    expect(failing).toHaveLength(1);
+    expect(
+      await count("SELECT count(*) AS n FROM suppressions WHERE value = 'claimed@atomic.example'"),
+    ).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM suppression_propagations")).toBe(pushes);
+    expect(await audits("suppression.added")).toHaveLength(added);
+  });
+
+  it("records the new entry's audit with it, and a repeated 451 as a confirmation", async () => {
+    const db = database(env.DB);
+    await recordHunterClaims(db, ["Again@Atomic.example"], "email-verifier", new Date());
+    await recordHunterClaims(db, ["again@atomic.example"], "email-verifier", new Date());
+    const id = (
+      await env.DB.prepare(
+        "SELECT id FROM suppressions WHERE value = 'again@atomic.example'",
+      ).first<{
+        id: string;
+      }>()
+    )?.id;
+    expect(id).toMatch(/^sup_/);
+    expect((await audits("suppression.added", id)).map((r) => r.entity_id)).toEqual([id]);
+    expect((await audits("suppression.confirmed", id)).map((r) => r.entity_id)).toEqual([id]);
+    expect(JSON.parse((await audits("suppression.added", id))[0]?.detail ?? "null")).toEqual({
+      kind: "email",
+      value: "again@atomic.example",
+      provider: "hunter",
+      endpoint: "email-verifier",
+      http_status: 451,
     });
   });
 });
