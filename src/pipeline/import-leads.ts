@@ -3,8 +3,10 @@ import { type AuditEntry, auditStatements, writeAudit } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { findLeadsByDedupKeys, findLeadsByEmails, heldKeys, loadSources } from "../db/leads-repo";
 import { addSuppressions, findSuppressions } from "../db/suppressions-repo";
+import { safeParseFast } from "../domain/fast-parse";
 import { minuteOf } from "../domain/latency";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
+import { CANONICAL_LEAD_VERSION } from "../domain/lead-version";
 import { mergeByPrecedence } from "../domain/precedence";
 import { providerOptOutSuppressions } from "../domain/suppression";
 import { apolloDncStageIds } from "./apollo-dnc-stages";
@@ -296,7 +298,7 @@ async function answerFromFinished(
     const stored = row
       ? sources.get(row.id)?.find((s) => s.source === it.lead.provenance.source)
       : undefined;
-    if (!row || row.haloTicketId === null || !stored || !sameRecord(stored.record, it.lead)) {
+    if (!row || row.haloTicketId === null || !stored || !sameRecord(stored, it.lead)) {
       rest.push(it);
       continue;
     }
@@ -333,22 +335,37 @@ async function answerFromFinished(
   return { outcomes, audit, rest };
 }
 
-/** Two records of one provider say the same, whenever they were fetched. */
-function sameRecord(stored: unknown, incoming: CanonicalLead): boolean {
-  const strip = (lead: unknown) => {
-    const parsed = CanonicalLeadSchema.safeParse(lead);
-    if (!parsed.success) return null;
-    const { fetched_at: _ignored, ...provenance } = parsed.data.provenance;
-    return stableJson({ ...parsed.data, provenance });
-  };
-  const a = strip(stored);
-  return a !== null && a === strip(incoming);
+/**
+ * Two records of one provider say the same, whenever they were fetched. The incoming lead is
+ * the normaliser's own canonical lead; a stored one written under the current schema is one too
+ * (domain/lead-version.ts), so only an older row is read back through the schema first.
+ */
+function sameRecord(
+  stored: { record: unknown; schemaVersion?: string | null },
+  incoming: CanonicalLead,
+): boolean {
+  let record: CanonicalLead;
+  if (stored.schemaVersion === CANONICAL_LEAD_VERSION) record = stored.record as CanonicalLead;
+  else {
+    const parsed = safeParseFast(CanonicalLeadSchema, stored.record);
+    if (!parsed.success) return false;
+    record = parsed.data;
+  }
+  return withoutFetchTime(record) === withoutFetchTime(incoming);
 }
 
+function withoutFetchTime(lead: CanonicalLead): string {
+  const { fetched_at: _ignored, ...provenance } = lead.provenance;
+  return stableJson({ ...lead, provenance });
+}
+
+/** JSON with sorted keys; a key whose value is undefined is left out, as JSON.stringify does. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";

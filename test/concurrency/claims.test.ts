@@ -203,4 +203,61 @@ describe("one writer per person and per company", () => {
       .first<{ n: number }>();
     expect(held?.n).toBe(0);
   });
+
+  it("answers an identical record of a person another run holds as unchanged, and waits on a changed one", async () => {
+    const { tenant, auth } = await tenantApp("claims-finished");
+    const person = {
+      company: "Held Ltd",
+      website: "held.example",
+      first_name: "Hedy",
+      last_name: "Held",
+      title: "CEO",
+      email: "hedy@held.example",
+    };
+    const first = await sync(auth, "generic", person);
+    expect(first.body.action).toBe("created");
+    // Another run holds the finished person (it is, say, writing its merge notes).
+    const hold = (ms: number) =>
+      env.DB.prepare(
+        "UPDATE leads SET claim_token = 'other-run', claim_expires_at = ?1 WHERE id = ?2",
+      )
+        .bind(Date.now() + ms, first.body.lead_id)
+        .run();
+    await hold(60_000);
+    const before = (await tenant.stats()).requests_total;
+    const same = await api<SyncBody & { reasons: { code: string }[] }>("/sync/leads", {
+      method: "POST",
+      headers: auth,
+      json: { source: "generic", data: { ...person, email: " HEDY@held.example " } },
+    });
+    expect(same.status).toBe(200);
+    expect(same.body.action).toBe("preserved");
+    expect(same.body.reasons.map((r) => r.code)).toEqual(["unchanged"]);
+    expect(same.body.halopsa).toEqual(first.body.halopsa);
+    expect((await tenant.stats()).requests_total).toBe(before);
+
+    // The same for a record stored by an older LeadBridge (no schema fingerprint): read back
+    // through the schema, it still says the same.
+    await env.DB.prepare("UPDATE lead_sources SET schema_version = NULL WHERE lead_id = ?1")
+      .bind(first.body.lead_id)
+      .run();
+    const again = await api<SyncBody & { reasons: { code: string }[] }>("/sync/leads", {
+      method: "POST",
+      headers: auth,
+      json: { source: "generic", data: person },
+    });
+    expect(again.body.reasons.map((r) => r.code)).toEqual(["unchanged"]);
+
+    // A record that says something new is not answered from the other run's result: it waits
+    // for the lease (here, until it expires) and merges as its own writer.
+    await hold(300);
+    const changed = await api<SyncBody & { reasons: { code: string }[] }>("/sync/leads", {
+      method: "POST",
+      headers: auth,
+      json: { source: "generic", data: { ...person, title: "Chief Executive Officer" } },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.reasons.map((r) => r.code)).not.toContain("unchanged");
+    expect(changed.body.lead_id).toBe(first.body.lead_id);
+  });
 });
