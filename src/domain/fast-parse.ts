@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { type ZodDef as Def, defOf } from "./zod-def";
 
 /**
  * `schema.safeParse(value)` with a structural pre-check for plain JSON data: provider records
@@ -31,25 +32,6 @@ export function safeParseFast<T extends z.ZodType>(
 type Check = (value: unknown) => boolean;
 
 const compiled = new WeakMap<z.ZodType, Check | null>();
-
-/** The parts of a zod 4 definition the pre-check reads. */
-interface Def {
-  type: string;
-  checks?: { _zod: { def: { check?: string; format?: string; pattern?: RegExp } } }[];
-  innerType?: z.ZodType;
-  options?: z.ZodType[];
-  discriminator?: unknown;
-  element?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  keyType?: z.ZodType;
-  valueType?: z.ZodType;
-  entries?: Record<string, unknown>;
-}
-
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
-}
 
 /**
  * A plain data object: Object's prototype (zod's output has it, whatever the input had) and no

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { CanonicalLeadSchema } from "./lead";
+import { defOf } from "./zod-def";
 
 /**
  * A fingerprint of CanonicalLeadSchema's structure (every key in order, every type, wrapper,
@@ -19,22 +20,9 @@ export function schemaFingerprint(schema: z.ZodType): string {
   return fingerprint(describe(schema));
 }
 
-interface Def {
-  type: string;
-  checks?: { _zod: { def: Record<string, unknown> } }[];
-  innerType?: z.ZodType;
-  options?: z.ZodType[];
-  element?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  keyType?: z.ZodType;
-  valueType?: z.ZodType;
-  entries?: Record<string, unknown>;
-}
-
 /** The schema's structure as text: the parts of a zod 4 definition that decide what it accepts. */
 function describe(schema: z.ZodType): string {
-  const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
+  const def = defOf(schema);
   const checks = (def.checks ?? [])
     .map((c) => {
       const d = c._zod.def;

@@ -2,6 +2,7 @@ import type { IntegrationConfig } from "../config/schema";
 import {
   type FieldMap,
   flattenPayloadParts,
+  type HaloMappingContext,
   type HaloPayloads,
   mapLeadToHalo,
   personFieldMap,
@@ -31,13 +32,7 @@ export function buildPayloads(
   const { lists, tags } = assignLists(lead, score, config.lists);
   const halopsa = config.halopsa;
   const payloads = mapLeadToHalo(lead, {
-    // The four settings the mapping reads (HaloMappingContext), not a copy of all of them.
-    halopsa: {
-      custom_fields: halopsa.custom_fields,
-      lifecycle: halopsa.lifecycle,
-      custom_fields_enabled: halopsa.custom_fields_enabled && options.custom_fields,
-      company_legal_suffix: halopsa.company_legal_suffix,
-    },
+    halopsa: mappingSettings(config, options),
     leadId: ids.leadId,
     companyKey: ids.companyKey,
     now,
@@ -70,17 +65,25 @@ export function buildPersonFields(
   now: Date,
 ): PersonFields {
   const { lists } = assignLists(lead, score, config.lists);
-  const halopsa = config.halopsa;
   const personFields = personFieldMap(lead, {
-    halopsa: {
-      custom_fields: halopsa.custom_fields,
-      lifecycle: halopsa.lifecycle,
-      custom_fields_enabled: halopsa.custom_fields_enabled && options.custom_fields,
-      company_legal_suffix: halopsa.company_legal_suffix,
-    },
+    halopsa: mappingSettings(config, options),
     leadId,
     now,
     qualityScore: score,
   });
   return { lists, personFields };
+}
+
+/** The four settings the mapping reads (HaloMappingContext), not a copy of all of them. */
+function mappingSettings(
+  config: IntegrationConfig,
+  options: ImportOptions,
+): HaloMappingContext["halopsa"] {
+  const halopsa = config.halopsa;
+  return {
+    custom_fields: halopsa.custom_fields,
+    lifecycle: halopsa.lifecycle,
+    custom_fields_enabled: halopsa.custom_fields_enabled && options.custom_fields,
+    company_legal_suffix: halopsa.company_legal_suffix,
+  };
 }

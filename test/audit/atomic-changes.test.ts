@@ -4,6 +4,7 @@ import { database } from "../../src/db/client";
 import { createImportJob } from "../../src/jobs/create-job";
 import { recordHunterClaims } from "../../src/sync/hunter-claims";
 import { api, BASE } from "../helpers/api";
+import { JOB_OPTIONS } from "../helpers/jobs";
 import { bearer, issueKey } from "../helpers/keys";
 
 /**
@@ -377,12 +378,7 @@ describe("POST /sync/jobs/{id}/retry", () => {
         last_name: "Atomic",
         email: `retry${i}@atomic-${crypto.randomUUID().slice(0, 8)}.example`,
       })),
-      options: {
-        deduplication: true,
-        update_existing: true,
-        custom_fields: true,
-        continue_on_error: true,
-      },
+      options: JOB_OPTIONS,
       createdBy: "test",
     });
     swallow.mockRestore();

@@ -4,6 +4,7 @@ import { database } from "../../src/db/client";
 import { runChunk } from "../../src/jobs/chunk-runner";
 import { createImportJob } from "../../src/jobs/create-job";
 import { api } from "../helpers/api";
+import { JOB_OPTIONS } from "../helpers/jobs";
 import type { SandboxTenant } from "../helpers/sandbox";
 import { tenantApp } from "../helpers/tenant-app";
 
@@ -162,12 +163,7 @@ describe("one writer per person and per company", () => {
       kind: "bulk",
       source: "generic",
       records: people,
-      options: {
-        deduplication: true,
-        update_existing: true,
-        custom_fields: true,
-        continue_on_error: true,
-      },
+      options: JOB_OPTIONS,
       createdBy: "test",
     });
     send.mockRestore();

@@ -23,7 +23,7 @@ import { ApolloPersonSchema } from "../../src/providers/apollo/schema";
 import { GenericLeadSchema } from "../../src/providers/generic/schema";
 import { HunterDomainSearchSchema } from "../../src/providers/hunter/schema";
 import { ZoomInfoContactSchema } from "../../src/providers/zoominfo/schema";
-import { BASE, lead, NOW } from "./fixtures";
+import { apolloJane, BASE, HUNTER_JANE, lead, NOW, zoominfoJane } from "./fixtures";
 
 // The second core-speed round (issue 14, `npm run bench -- --scenario core`) added fast paths
 // that skip work the full path would do for nothing. Each is checked against the full path,
@@ -519,36 +519,24 @@ describe("person fields built directly", () => {
   const leads = [
     lead("generic", { ...BASE }),
     lead("generic", { email: "solo@acme-example.com" }),
-    lead("apollo", {
-      person: {
-        id: "ap-1",
-        first_name: "Jane",
-        last_name: "Doe",
-        title: "Head of IT",
-        email: "jane.doe@acme-example.com",
-        linkedin_url: "https://linkedin.com/in/jane",
-        seniority: "head",
-        departments: ["master_information_technology"],
-        phone_numbers: [
-          { sanitized_number: "+14155550199", type: "mobile" },
-          { sanitized_number: "+14155550100", type: "work_hq" },
-        ],
-        organization: { name: "Acme Widgets", primary_domain: "acme-example.com" },
-      },
-    }),
-    lead("zoominfo", {
-      id: 7,
-      firstName: "Jane",
-      lastName: "Doe",
-      email: "jane@acme-example.com",
-      phone: "+1 415 555 0100",
-      company: { name: "Acme", website: "acme-example.com", country: "United States" },
-    }),
-    lead("hunter", {
-      domain: "acme-example.com",
-      organization: "Acme",
-      emails: [{ value: "jane@acme-example.com", first_name: "Jane", last_name: "Doe" }],
-    }),
+    lead(
+      "apollo",
+      apolloJane(
+        {
+          email: "jane.doe@acme-example.com",
+          linkedin_url: "https://linkedin.com/in/jane",
+          seniority: "head",
+          departments: ["master_information_technology"],
+          phone_numbers: [
+            { sanitized_number: "+14155550199", type: "mobile" },
+            { sanitized_number: "+14155550100", type: "work_hq" },
+          ],
+        },
+        { name: "Acme Widgets" },
+      ),
+    ),
+    lead("zoominfo", zoominfoJane({ phone: "+1 415 555 0100" })),
+    lead("hunter", HUNTER_JANE),
   ];
   const text = fc.option(fc.constantFrom("", "Jane", "x y", "Acme Inc"), { nil: null });
 
@@ -662,32 +650,25 @@ describe("a built lead that already fits", () => {
 describe("precedence merge sharing its inputs", () => {
   const pool = [
     lead("generic", { ...BASE }),
-    lead("apollo", {
-      person: {
-        id: "ap-1",
-        first_name: "Jane",
-        last_name: "Doe",
-        title: "Head of IT",
-        email: "jane@acme-example.com",
-        departments: ["master_information_technology"],
-        phone_numbers: [{ sanitized_number: "+14155550199", type: "mobile" }],
-        organization: { name: "Acme", primary_domain: "acme-example.com", keywords: ["msp"] },
-      },
-    }),
-    lead("zoominfo", {
-      id: 7,
-      firstName: "Jane",
-      lastName: "Doe",
-      jobTitle: "CTO",
-      email: "jane@acme-example.com",
-      phone: "+1 415 555 0100",
-      company: { name: "Acme Inc", website: "acme-example.com", country: "United States" },
-    }),
-    lead("hunter", {
-      domain: "acme-example.com",
-      organization: "Acme",
-      emails: [{ value: "jane@acme-example.com", first_name: "Jane", last_name: "Doe" }],
-    }),
+    lead(
+      "apollo",
+      apolloJane(
+        {
+          departments: ["master_information_technology"],
+          phone_numbers: [{ sanitized_number: "+14155550199", type: "mobile" }],
+        },
+        { keywords: ["msp"] },
+      ),
+    ),
+    lead(
+      "zoominfo",
+      zoominfoJane({
+        jobTitle: "CTO",
+        phone: "+1 415 555 0100",
+        company: { name: "Acme Inc", website: "acme-example.com", country: "United States" },
+      }),
+    ),
+    lead("hunter", HUNTER_JANE),
   ];
 
   it("merges to mergeByPrecedence's lead, keys in the same order", () => {

@@ -22,3 +22,41 @@ export const BASE = {
   employee_count: 120,
   country: "United States",
 };
+
+/**
+ * Jane Doe of Acme as each provider sends her, for tests that merge one person across
+ * providers; `person` / `extra` set or override the fields a test cares about.
+ */
+export function apolloJane(
+  person: Record<string, unknown> = {},
+  organization: Record<string, unknown> = {},
+) {
+  return {
+    person: {
+      id: "ap-1",
+      first_name: "Jane",
+      last_name: "Doe",
+      title: "Head of IT",
+      email: "jane@acme-example.com",
+      ...person,
+      organization: { name: "Acme", primary_domain: "acme-example.com", ...organization },
+    },
+  };
+}
+
+export function zoominfoJane(extra: Record<string, unknown> = {}) {
+  return {
+    id: 7,
+    firstName: "Jane",
+    lastName: "Doe",
+    email: "jane@acme-example.com",
+    company: { name: "Acme", website: "acme-example.com", country: "United States" },
+    ...extra,
+  };
+}
+
+export const HUNTER_JANE = {
+  domain: "acme-example.com",
+  organization: "Acme",
+  emails: [{ value: "jane@acme-example.com", first_name: "Jane", last_name: "Doe" }],
+};

@@ -8,7 +8,7 @@ import { CANONICAL_LEAD_VERSION, schemaFingerprint } from "../../src/domain/lead
 import { combine } from "../../src/pipeline/combine";
 import { normaliseRecord } from "../../src/providers";
 import { hostileString } from "../fuzz/arbitraries";
-import { BASE, lead, NOW } from "./fixtures";
+import { apolloJane, BASE, lead, NOW, zoominfoJane } from "./fixtures";
 
 // A stored record stamped with CANONICAL_LEAD_VERSION is used by combine without validation.
 // That is sound only while (1) the fingerprint changes with the schema and (2) every lead the
@@ -102,24 +102,8 @@ describe("what the normaliser builds, the schema accepts", () => {
 });
 
 describe("combine with stored records", () => {
-  const apollo = lead("apollo", {
-    person: {
-      id: "ap-1",
-      first_name: "Jane",
-      last_name: "Doe",
-      title: "Head of IT",
-      email: "jane@acme-example.com",
-      organization: { name: "Acme", primary_domain: "acme-example.com" },
-    },
-  });
-  const zoominfo = lead("zoominfo", {
-    id: 7,
-    firstName: "Jane",
-    lastName: "Doe",
-    jobTitle: "Director of IT",
-    email: "jane@acme-example.com",
-    company: { name: "Acme", website: "acme-example.com", country: "United States" },
-  });
+  const apollo = lead("apollo", apolloJane());
+  const zoominfo = lead("zoominfo", zoominfoJane({ jobTitle: "Director of IT" }));
 
   it("merges a current-schema record as a validated one", () => {
     const trusted = combine(apollo, undefined, [

@@ -5,6 +5,7 @@ import worker from "../../src/index";
 import { createImportJob } from "../../src/jobs/create-job";
 import type { JobMessage } from "../../src/jobs/messages";
 import { api } from "../helpers/api";
+import { JOB_OPTIONS } from "../helpers/jobs";
 import type { SandboxTenant } from "../helpers/sandbox";
 import { tenantApp } from "../helpers/tenant-app";
 
@@ -63,12 +64,7 @@ describe("a job whose leads cannot be written because of the configuration", () 
         email: `conf${i}@config-error.example`,
         company: "Config Error Ltd",
       })),
-      options: {
-        deduplication: true,
-        update_existing: true,
-        custom_fields: true,
-        continue_on_error: true,
-      },
+      options: JOB_OPTIONS,
       createdBy: "test",
     });
     send.mockRestore();
@@ -122,12 +118,7 @@ describe("a job whose leads cannot be written because of the configuration", () 
         kind: "bulk",
         source: "generic",
         records: [{ first_name: "P", last_name: "Ending", email: "p@pending-retry.example" }],
-        options: {
-          deduplication: true,
-          update_existing: true,
-          custom_fields: true,
-          continue_on_error: true,
-        },
+        options: JOB_OPTIONS,
         createdBy: "test",
       });
       send.mockClear();

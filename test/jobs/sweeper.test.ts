@@ -12,6 +12,7 @@ import { createImportJob } from "../../src/jobs/create-job";
 import type { JobMessage } from "../../src/jobs/messages";
 import { sweepStalledJobs } from "../../src/jobs/sweeper";
 import { api } from "../helpers/api";
+import { JOB_OPTIONS } from "../helpers/jobs";
 import { type SandboxTenant, sleep } from "../helpers/sandbox";
 import { tenantApp } from "../helpers/tenant-app";
 
@@ -78,12 +79,7 @@ describe("stalled-job sweeper", () => {
       kind: "bulk",
       source: "generic",
       records: Array.from({ length: LEADS }, (_, i) => person(i)),
-      options: {
-        deduplication: true,
-        update_existing: true,
-        custom_fields: true,
-        continue_on_error: true,
-      },
+      options: JOB_OPTIONS,
       createdBy: "test",
     });
     captured.mockRestore();
@@ -169,12 +165,7 @@ describe("stalled-job sweeper", () => {
       kind: "bulk",
       source: "generic",
       records: [person(1000), person(1001)],
-      options: {
-        deduplication: true,
-        update_existing: true,
-        custom_fields: true,
-        continue_on_error: true,
-      },
+      options: JOB_OPTIONS,
       createdBy: "test",
     });
     captured.mockRestore();

@@ -7,6 +7,7 @@ import { finish } from "../../src/jobs/chunk-runner";
 import { createImportJob } from "../../src/jobs/create-job";
 import { api } from "../helpers/api";
 import { HaloDirect } from "../helpers/halo-direct";
+import { JOB_OPTIONS } from "../helpers/jobs";
 import { bearer, issueKey } from "../helpers/keys";
 import type { SandboxTenant } from "../helpers/sandbox";
 import { tenantApp } from "../helpers/tenant-app";
@@ -275,12 +276,7 @@ describe("events produced today", () => {
       kind: "bulk",
       source: "generic",
       records: [{ first_name: "No", last_name: "Email" }],
-      options: {
-        deduplication: true,
-        update_existing: true,
-        custom_fields: true,
-        continue_on_error: true,
-      },
+      options: JOB_OPTIONS,
       createdBy: "test",
       rejected: new Map([[0, [{ field: "email", code: "missing_identity", message: "no email" }]]]),
     });
