@@ -19,9 +19,9 @@ const SERVICE_PORT = Number(process.env.PORT ?? 8787);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8788);
 const children = [];
 
-function start(name, args) {
+function start(name, args, cwd = ROOT) {
   const child = spawn(WRANGLER, args, {
-    cwd: ROOT,
+    cwd,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...OFFLINE_ENV },
   });
@@ -71,17 +71,21 @@ ensureAdminKeyRow(vars.LEADBRIDGE_ADMIN_KEY);
 // One at a time: two wrangler dev processes starting at once can race for the same local
 // socket ("Address already in use"). Each also opens a devtools inspector port: distinct ones.
 const base = `http://localhost:${SERVICE_PORT}`;
-start("sandbox", [
-  "dev",
-  "-c",
-  "sandbox/wrangler.jsonc",
-  "--port",
-  String(SANDBOX_PORT),
-  "--ip",
-  "127.0.0.1",
-  "--inspector-port",
-  String(SANDBOX_PORT + 1000),
-]);
+// From its own folder: wrangler dev compares ./worker-configuration.d.ts with the config it
+// runs, and from the root that is the service's file (a false "types out of date").
+start(
+  "sandbox",
+  [
+    "dev",
+    "--port",
+    String(SANDBOX_PORT),
+    "--ip",
+    "127.0.0.1",
+    "--inspector-port",
+    String(SANDBOX_PORT + 1000),
+  ],
+  `${ROOT}sandbox`,
+);
 await waitFor(`http://localhost:${SANDBOX_PORT}/_sandbox/stats`, 90_000);
 start("service", [
   "dev",
