@@ -30,16 +30,6 @@ export async function loadConfig(db: Db): Promise<VersionedConfig> {
   };
 }
 
-/** Stores a new version; the primary key makes a concurrent writer of the same version fail. */
-export async function saveConfig(
-  db: Db,
-  version: number,
-  config: IntegrationConfig,
-  changedBy: string,
-): Promise<void> {
-  await db.insert(configVersions).values({ version, document: config, changedBy });
-}
-
 /**
  * Stores a new version with `audit` in the same batch. A concurrent writer of the same version
  * makes the whole batch fail on the primary key: the loser records neither version nor entry.

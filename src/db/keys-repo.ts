@@ -16,13 +16,6 @@ export interface NewKey {
   rateLimits?: Partial<RateLimits> | null;
 }
 
-/** Stores a key with no audit entry (tests issue their keys this way; the API audits). */
-export async function insertKey(db: Db, row: NewKey): Promise<ApiKeyRow> {
-  const [inserted] = await db.insert(apiKeys).values(row).returning();
-  if (!inserted) throw new Error("insert into api_keys returned no row");
-  return inserted;
-}
-
 /** Issues a key and records `audit` in the same batch: no key exists without its entry. */
 export async function insertAuditedKey(
   db: Db,

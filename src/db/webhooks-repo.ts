@@ -10,15 +10,6 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
 export type EventRowStored = typeof webhookEvents.$inferSelect;
 
-export async function insertSubscription(
-  db: Db,
-  row: typeof webhookSubscriptions.$inferInsert,
-): Promise<SubscriptionRow> {
-  const [inserted] = await db.insert(webhookSubscriptions).values(row).returning();
-  if (!inserted) throw new Error("subscription insert returned nothing");
-  return inserted;
-}
-
 /** Registers an endpoint with `audit` in the same batch: none exists without its entry. */
 export async function insertAuditedSubscription(
   db: Db,

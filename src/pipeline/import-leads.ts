@@ -8,6 +8,7 @@ import { minuteOf } from "../domain/latency";
 import { type CanonicalLead, CanonicalLeadSchema } from "../domain/lead";
 import { CANONICAL_LEAD_VERSION } from "../domain/lead-version";
 import { mergeByPrecedence } from "../domain/precedence";
+import { recordText } from "../domain/record-text";
 import { providerOptOutSuppressions } from "../domain/suppression";
 import { apolloDncStageIds } from "./apollo-dnc-stages";
 import { RunClaims } from "./claims";
@@ -351,24 +352,7 @@ function sameRecord(
     if (!parsed.success) return false;
     record = parsed.data;
   }
-  return withoutFetchTime(record) === withoutFetchTime(incoming);
-}
-
-function withoutFetchTime(lead: CanonicalLead): string {
-  const { fetched_at: _ignored, ...provenance } = lead.provenance;
-  return stableJson({ ...lead, provenance });
-}
-
-/** JSON with sorted keys; a key whose value is undefined is left out, as JSON.stringify does. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+  return recordText(record) === recordText(incoming);
 }
 
 /** What a sync would do now, decided in memory: nothing is claimed, read from HaloPSA or written. */

@@ -7,6 +7,7 @@ import {
   upsertMergeNoteStatement as upsertNote,
 } from "../db/merge-notes-repo";
 import type { CanonicalLead } from "../domain/lead";
+import { recordText } from "../domain/record-text";
 import type { ActionWrite } from "../halo/writes";
 import type { ImportContext } from "./context";
 import type { WorkItem } from "./work-item";
@@ -182,17 +183,7 @@ function strings(v: unknown): string[] {
 
 /** The provider's record as merged, without its fetch time (a re-fetch says nothing new). */
 async function recordDigest(source: string, lead: CanonicalLead): Promise<string> {
-  const { fetched_at: _ignored, ...provenance } = lead.provenance;
-  const text = `${source}\n${stableJson({ ...lead, provenance })}`;
+  const text = `${source}\n${recordText(lead)}`;
   const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

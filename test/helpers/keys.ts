@@ -3,7 +3,7 @@ import { generateApiKey, hashSecret } from "../../src/auth/api-key";
 import type { Scope } from "../../src/auth/principal";
 import type { RateLimits } from "../../src/auth/rate-limit-policy";
 import { database } from "../../src/db/client";
-import { insertKey } from "../../src/db/keys-repo";
+import { apiKeys } from "../../src/db/schema";
 
 /**
  * Limits no test reaches: suites send far more than the seed's 1,000 requests per hour and 10
@@ -16,21 +16,26 @@ export const ROOMY_LIMITS: RateLimits = {
   concurrent_syncs: 100_000,
 };
 
-/** Issues a key straight into D1, the way `npm start` bootstraps the first admin key. */
+/**
+ * Issues a key straight into D1, the way `npm start` bootstraps the first admin key (with no
+ * audit entry: keys issued through the API are audited).
+ */
 export async function issueKey(
   scopes: Scope[],
   name = "test",
   rateLimits: Partial<RateLimits> | null = ROOMY_LIMITS,
 ): Promise<string> {
   const k = generateApiKey();
-  await insertKey(database(env.DB), {
-    id: k.id,
-    name,
-    prefix: k.key.slice(0, 10),
-    hash: await hashSecret(k.secret),
-    scopes,
-    rateLimits,
-  });
+  await database(env.DB)
+    .insert(apiKeys)
+    .values({
+      id: k.id,
+      name,
+      prefix: k.key.slice(0, 10),
+      hash: await hashSecret(k.secret),
+      scopes,
+      rateLimits,
+    });
   return k.key;
 }
 

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { mergePatch } from "../../src/config/merge-patch";
 import { ConfigSchema } from "../../src/config/schema";
 import { database } from "../../src/db/client";
-import { loadConfig, saveConfig } from "../../src/db/config-repo";
+import { loadConfig } from "../../src/db/config-repo";
+import { configVersions } from "../../src/db/schema";
 
 /**
  * One sandbox tenant's provider simulators (`{SANDBOX_URL}/t/{tenant}/apollo`, …), reached over
@@ -58,12 +59,17 @@ export interface SandboxCall {
   };
 }
 
-/** Merges a patch into the stored configuration (a new version), as PUT /config would. */
+/**
+ * Merges a patch into the stored configuration (a new version), as PUT /config would, straight
+ * into D1 (no audit entry: the change is the test's setup).
+ */
 export async function patchConfig(patch: Record<string, unknown>): Promise<void> {
   const db = database(env.DB);
   const current = await loadConfig(db);
   const next = ConfigSchema.parse(mergePatch(current.config, patch));
-  await saveConfig(db, current.version + 1, next, "test");
+  await db
+    .insert(configVersions)
+    .values({ version: current.version + 1, document: next, changedBy: "test" });
 }
 
 /** The records an import job was given (job_items.input), in order. */

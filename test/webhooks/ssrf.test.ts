@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { database } from "../../src/db/client";
-import { insertSubscription } from "../../src/db/webhooks-repo";
+import { webhookSubscriptions } from "../../src/db/schema";
 import { newId } from "../../src/ids";
 import worker from "../../src/index";
 import { generateSecret } from "../../src/webhooks/signing";
@@ -73,16 +73,21 @@ describe("endpoint URLs are checked again at every delivery", () => {
     const now = new Date().toISOString();
     // Stored directly, as if the rules tightened (or a name changed) after registration.
     const subs = await Promise.all(
-      vectorFile.vectors.map((v) =>
-        insertSubscription(db, {
-          id: newId("wh"),
-          url: v.input,
-          events: ["ping"],
-          secret: generateSecret(),
-          createdBy: "test",
-          updatedAt: now,
-        }),
-      ),
+      vectorFile.vectors.map(async (v) => {
+        const [row] = await db
+          .insert(webhookSubscriptions)
+          .values({
+            id: newId("wh"),
+            url: v.input,
+            events: ["ping"],
+            secret: generateSecret(),
+            createdBy: "test",
+            updatedAt: now,
+          })
+          .returning();
+        if (!row) throw new Error("subscription insert returned nothing");
+        return row;
+      }),
     );
     const ids: string[] = [];
     for (const sub of subs) {
